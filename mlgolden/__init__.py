@@ -1,0 +1,3 @@
+"""mlgolden: the golden-path project generator for ML platform teams."""
+
+__version__ = "0.1.0"

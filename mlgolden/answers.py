@@ -1,0 +1,272 @@
+"""Questions and answers: one validation path for the interview, --set and --answers.
+
+Answers are layered like copier's: command line (--set, --name) > answers file > recorded answers
+(on upgrade) > defaults. Every value, from any layer, goes through :func:`coerce`.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mlgolden.errors import UsageError
+from mlgolden.loading import read_yaml
+from mlgolden.models import Pattern, PlatformSettings, Question, Scalar
+from mlgolden.platform import lookup
+
+
+class AnswerError(ValueError):
+    """A refused answer; the message says why and is shown inline by the interview."""
+
+
+# --- rules -----------------------------------------------------------------------------------
+
+RESERVED_PACKAGES = {
+    "mlgolden", "feast", "airflow", "streamlit", "fastapi", "pydantic", "sklearn", "numpy",
+    "pandas", "pytest", "test", "tests", "src", "app", "setup", "site", "main",
+}
+CRON_PRESETS = {"@once", "@hourly", "@daily", "@weekly", "@monthly", "@yearly", "@annually"}
+CRON_RANGES = [(0, 59), (0, 23), (1, 31), (1, 12), (0, 7)]
+CRON_NAMES = ["minute", "hour", "day of month", "month", "day of week"]
+
+
+def slugify(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+def check_name(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise AnswerError("the project name is empty")
+    if not value.isascii():
+        raise AnswerError("use ASCII letters, digits, spaces or dashes in the project name")
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9 _-]*", value):
+        raise AnswerError("the project name must start with a letter and hold only letters, "
+                          "digits, spaces, dashes or underscores")
+    slug = slugify(value)
+    if not 3 <= len(slug) <= 40:
+        raise AnswerError("the project name must give a slug of 3 to 40 characters")
+    package = slug.replace("-", "_")
+    if keyword.iskeyword(package) or package in sys.stdlib_module_names or package in RESERVED_PACKAGES:
+        raise AnswerError(f"{package!r} is a reserved Python or platform name; choose another name")
+    return value
+
+
+def check_team(value: str) -> str:
+    if not re.fullmatch(r"[a-z][a-z0-9-]{1,61}[a-z0-9]", value):
+        raise AnswerError("the team must be 3-63 lower-case letters, digits or dashes, "
+                          "starting with a letter (it becomes a cloud label)")
+    return value
+
+
+def check_text(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise AnswerError("the text is empty")
+    if len(value) > 200:
+        raise AnswerError("keep it to one line of at most 200 characters")
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        raise AnswerError("the text must be one line without control characters")
+    return value
+
+
+def check_table(value: str) -> str:
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,127}\.[A-Za-z_][A-Za-z0-9_]{0,127}", value):
+        raise AnswerError("the table must look like dataset.table (letters, digits, underscores)")
+    return value
+
+
+def check_url(value: str) -> str:
+    if not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:\d{1,5})?(/[A-Za-z0-9._~/-]*)?", value):
+        raise AnswerError("the URL must look like http(s)://host[:port][/path]")
+    return value
+
+
+def _cron_field(text: str, low: int, high: int, name: str) -> None:
+    for part in text.split(","):
+        base, _, step = part.partition("/")
+        if step and (not step.isdigit() or int(step) == 0):
+            raise AnswerError(f"cron {name}: step {step!r} must be a positive number")
+        if base == "*":
+            continue
+        bounds = base.split("-")
+        if len(bounds) > 2 or not all(b.isdigit() for b in bounds):
+            raise AnswerError(f"cron {name}: {part!r} is not a number, range or */step")
+        numbers = [int(b) for b in bounds]
+        if any(not low <= n <= high for n in numbers):
+            raise AnswerError(f"cron {name}: {part!r} is outside {low}-{high}")
+        if len(numbers) == 2 and numbers[0] > numbers[1]:
+            raise AnswerError(f"cron {name}: range {part!r} goes backwards")
+
+
+def check_cron(value: str) -> str:
+    value = " ".join(value.split())
+    if value in CRON_PRESETS:
+        return value
+    fields = value.split(" ")
+    if len(fields) != 5:
+        raise AnswerError("a cron schedule has 5 fields (minute hour day month weekday) or is a "
+                          "preset like @daily")
+    for text, (low, high), name in zip(fields, CRON_RANGES, CRON_NAMES):
+        _cron_field(text, low, high, name)
+    return value
+
+
+RULES = {"name": check_name, "team": check_team, "cron": check_cron, "table": check_table,
+         "text": check_text, "url": check_url}
+
+
+# --- questions resolved against the platform -------------------------------------------------
+
+
+@dataclass
+class Resolved:
+    """A question with its default and choices read from the platform settings."""
+
+    question: Question
+    default: Scalar | None
+    choices: list[Scalar] | None
+
+    @property
+    def id(self) -> str:
+        return self.question.id
+
+
+def questions_for(shared: list[Question], pattern: Pattern, platform: PlatformSettings) -> list[Resolved]:
+    resolved = []
+    for question in [*shared, *pattern.questions]:
+        default = question.default
+        if question.default_from:
+            default = lookup(platform, question.default_from)
+        if question.id in pattern.defaults:
+            default = pattern.defaults[question.id]
+        choices = question.choices
+        if question.choices_from:
+            choices = list(lookup(platform, question.choices_from))
+        resolved.append(Resolved(question, default, choices))
+    return resolved
+
+
+def applies(item: Resolved, answers: dict[str, Any]) -> bool:
+    when = item.question.when or {}
+    return all(answers.get(key) == value for key, value in when.items())
+
+
+def coerce(item: Resolved, value: Any, answers: dict[str, Any]) -> Scalar:
+    """Turn a raw value (text from --set or the terminal, or YAML) into a valid answer."""
+    q = item.question
+    if q.type == "bool":
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in {"y", "yes", "true", "1", "on"}:
+            return True
+        if text in {"n", "no", "false", "0", "off"}:
+            return False
+        raise AnswerError(f"{q.id}: expected yes or no, got {value!r}")
+    if q.type == "int":
+        if isinstance(value, bool) or not re.fullmatch(r"-?\d+", str(value).strip()):
+            raise AnswerError(f"{q.id}: expected a whole number, got {value!r}")
+        number = int(str(value).strip())
+        if q.min is not None and number < q.min:
+            raise AnswerError(f"{q.id}: must be at least {q.min}")
+        if q.max is not None and number > q.max:
+            raise AnswerError(f"{q.id}: must be at most {q.max}")
+        if q.min_from and isinstance(answers.get(q.min_from), int) and number < answers[q.min_from]:
+            raise AnswerError(f"{q.id}: must be at least {q.min_from} ({answers[q.min_from]})")
+        return number
+    if isinstance(value, (bool, dict, list)) or value is None:
+        raise AnswerError(f"{q.id}: expected text, got {type(value).__name__}")
+    text = str(value).strip()
+    if q.type == "choice":
+        allowed = [str(c) for c in item.choices or []]
+        if text not in allowed:
+            raise AnswerError(f"{q.id}: {text!r} is not one of {', '.join(allowed)}")
+        return text
+    if q.rule:
+        try:
+            text = RULES[q.rule](text)
+        except AnswerError as exc:
+            raise AnswerError(f"{q.id}: {exc}") from None
+    if q.regex and not re.fullmatch(q.regex, text):
+        raise AnswerError(f"{q.id}: {text!r} does not match {q.regex}")
+    return text
+
+
+# --- layering --------------------------------------------------------------------------------
+
+
+def parse_set_options(items: list[str]) -> dict[str, str]:
+    result = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(f"--set {item!r} is not KEY=VALUE")
+        result[key.strip()] = value
+    return result
+
+
+def load_answers_file(path: Path) -> dict[str, Any]:
+    data = read_yaml(path, what="answers file")
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise UsageError(f"answers file {path} must be a YAML mapping of question: answer")
+    if "answers" in data and isinstance(data["answers"], dict) and "pattern" in data:
+        data = {"pattern": data["pattern"], **data["answers"]}  # an .mlgolden.yml works too
+    return data
+
+
+def check_unknown(known: list[Resolved], given: dict[str, Any], origin: str) -> None:
+    ids = {item.id for item in known}
+    for key in given:
+        if key not in ids:
+            raise UsageError(f"{origin}: unknown question {key!r}",
+                             hint=f"this pattern asks: {', '.join(sorted(ids))}")
+
+
+def collect(
+    questions: list[Resolved],
+    layers: list[tuple[str, dict[str, Any]]],
+    *,
+    ask=None,
+) -> dict[str, Scalar]:
+    """Answer every applicable question: the first layer holding it wins, else ``ask``, else the default.
+
+    ``layers`` are (origin, mapping) pairs, highest precedence first. ``ask(item, default,
+    answers)`` is the interview; without it a question takes its default, and a required
+    question without one is an error naming the flag to pass.
+    """
+    answers: dict[str, Scalar] = {}
+    for item in questions:
+        if not applies(item, answers):
+            continue
+        origin, raw = next(((o, layer[item.id]) for o, layer in layers if item.id in layer), (None, None))
+        if origin is not None:
+            try:
+                answers[item.id] = coerce(item, raw, answers)
+            except AnswerError as exc:
+                raise UsageError(f"{origin}: {exc}") from None
+            continue
+        default = item.default
+        if ask is not None:
+            answers[item.id] = ask(item, default, answers)
+        elif default is not None:
+            try:
+                answers[item.id] = coerce(item, default, answers)
+            except AnswerError as exc:
+                raise UsageError(f"default of {exc}", hint="the catalog's default is invalid") from None
+        elif item.question.required:
+            raise UsageError(f"question {item.id!r} has no default",
+                             hint=f"pass --set {item.id}=VALUE or drop --no-input")
+    return answers
+
+
+def derived(answers: dict[str, Scalar]) -> dict[str, str]:
+    """Values computed from the answers, never asked."""
+    slug = slugify(str(answers["project_name"]))
+    return {"project_slug": slug, "package_name": slug.replace("-", "_")}

@@ -1,0 +1,205 @@
+"""Catalogs: where patterns, templates and platform defaults come from, at which version.
+
+A catalog is a directory (or a git repository, local or remote) holding ``catalog.yml``,
+``platform.yml``, ``patterns/`` and ``templates/``. Its versions are its git tags (``v1.2.0``).
+The built-in catalog ships inside the mlgolden package; earlier released versions of it ship as
+archives in ``mlgolden/releases/`` so that old projects can always be re-rendered.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tarfile
+import tempfile
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from mlgolden import gitops
+from mlgolden.errors import UsageError
+from mlgolden.loading import load_model, read_yaml
+from mlgolden.models import CatalogSpec, Pattern
+
+BUILTIN = "builtin"
+PACKAGE_DIR = Path(__file__).resolve().parent
+RELEASES_DIR = PACKAGE_DIR / "releases"
+VERSION_TAG = re.compile(r"^v?(\d+)\.(\d+)\.(\d+)$")
+
+
+def builtin_root() -> Path:
+    """The built-in catalog: inside the wheel, or the source checkout in development."""
+    packaged = PACKAGE_DIR / "_catalog"
+    return packaged if (packaged / "catalog.yml").is_file() else PACKAGE_DIR.parent
+
+
+def parse_version(text: str) -> tuple[int, int, int] | None:
+    match = VERSION_TAG.match(text.strip())
+    return tuple(int(g) for g in match.groups()) if match else None  # type: ignore[return-value]
+
+
+def version_key(text: str) -> tuple[int, int, int]:
+    parsed = parse_version(text)
+    if parsed is None:
+        raise UsageError(f"{text!r} is not a version like 1.2.0")
+    return parsed
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "mlgolden" / "catalogs"
+
+
+@dataclass
+class Catalog:
+    """A catalog checked out at one version, ready to render from."""
+
+    root: Path
+    source: str
+    version: str
+    commit: str | None = None
+    trusted: bool = False
+    _tmp: tempfile.TemporaryDirectory | None = field(default=None, repr=False)
+
+    def __enter__(self) -> Catalog:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
+
+    @cached_property
+    def spec(self) -> CatalogSpec:
+        return load_model(CatalogSpec, self.root / "catalog.yml", what="catalog file")
+
+    @cached_property
+    def patterns(self) -> dict[str, Pattern]:
+        folder = self.root / "patterns"
+        if not folder.is_dir():
+            raise UsageError(f"catalog {self.source} has no patterns/ folder")
+        found: dict[str, Pattern] = {}
+        for path in sorted(folder.glob("*.y*ml")):
+            pattern = load_model(Pattern, path, what="pattern file")
+            if pattern.name != path.stem:
+                raise UsageError(f"pattern file {path}: name {pattern.name!r} must match the file name")
+            unknown = [c for c in pattern.components if c not in self.spec.components]
+            if unknown:
+                raise UsageError(f"pattern file {path}: unknown component {unknown[0]!r}",
+                                 hint=f"known: {', '.join(self.spec.components)}")
+            missing = [c for c in pattern.components if not self.template_dir(c).is_dir()]
+            if missing:
+                raise UsageError(f"pattern {pattern.name}: no templates/{missing[0]}/ in the catalog")
+            found[pattern.name] = pattern
+        if not found:
+            raise UsageError(f"catalog {self.source} has no patterns in patterns/")
+        return found
+
+    def pattern(self, name: str) -> Pattern:
+        try:
+            return self.patterns[name]
+        except KeyError:
+            known = ", ".join(self.patterns)
+            raise UsageError(f"unknown pattern {name!r}", hint=f"choose one of: {known}") from None
+
+    def template_dir(self, component: str) -> Path:
+        return self.root / "templates" / component
+
+    def platform_defaults(self) -> dict:
+        path = self.root / "platform.yml"
+        data = read_yaml(path, what="platform settings") if path.is_file() else {}
+        return data or {}
+
+
+def available_versions(source: str | None) -> list[str]:
+    """All versions of a catalog, oldest first."""
+    if source in (None, BUILTIN):
+        current = _builtin_current_version()
+        released = [p.name.removesuffix(".tar.gz") for p in RELEASES_DIR.glob("*.tar.gz")]
+        versions = {current, *released}
+    elif gitops.is_git_source(source):
+        versions = {parse_tag(tag) for tag in gitops.list_tags(source) if parse_version(tag)}
+    else:
+        versions = {read_yaml(Path(source) / "catalog.yml", what="catalog file")["version"]}
+    return sorted((v for v in versions if v), key=version_key)
+
+
+def parse_tag(tag: str) -> str:
+    return tag[1:] if tag.startswith("v") else tag
+
+
+def _builtin_current_version() -> str:
+    data = read_yaml(builtin_root() / "catalog.yml", what="catalog file")
+    return str(data["version"])
+
+
+def open_catalog(source: str | None = None, ref: str | None = None, *, trust: bool = False) -> Catalog:
+    """Check out ``source`` at ``ref`` (default: its newest version) and return it."""
+    if source in (None, BUILTIN):
+        return _open_builtin(ref)
+    if gitops.is_git_source(source):
+        return _open_git(source, ref, trusted=trust)
+    path = Path(source)
+    if not path.is_dir():
+        raise UsageError(f"catalog {source} does not exist", hint="pass a directory or a git URL")
+    if ref is not None:
+        raise UsageError(f"--ref needs a git catalog; {source} is a plain directory")
+    catalog = Catalog(root=path.resolve(), source=str(path.resolve()), version="", trusted=trust)
+    catalog.version = str(catalog.spec.version)
+    return catalog
+
+
+def _open_builtin(ref: str | None) -> Catalog:
+    current = _builtin_current_version()
+    wanted = parse_tag(ref) if ref else current
+    if wanted == current:
+        return Catalog(root=builtin_root(), source=BUILTIN, version=current, trusted=True)
+    archive = RELEASES_DIR / f"{wanted}.tar.gz"
+    if not archive.is_file():
+        known = ", ".join(available_versions(BUILTIN))
+        raise UsageError(f"unknown ref {ref!r} for the built-in catalog", hint=f"known versions: {known}")
+    tmp = tempfile.TemporaryDirectory(prefix="mlgolden-catalog-")
+    with tarfile.open(archive) as bundle:
+        bundle.extractall(tmp.name, filter="data")
+    return Catalog(root=Path(tmp.name), source=BUILTIN, version=wanted, trusted=True, _tmp=tmp)
+
+
+def _open_git(source: str, ref: str | None, *, trusted: bool) -> Catalog:
+    repo: str | Path = gitops.mirror(source, cache_dir()) if gitops.looks_like_url(source) else source
+    tags = {tag: sha for tag, sha in gitops.list_tags(str(repo)).items()}
+    versions = sorted((t for t in tags if parse_version(t)), key=lambda t: version_key(t))
+    if ref is None:
+        if not versions:
+            raise UsageError(f"catalog {source} has no version tags (v1.0.0 …)", hint="pass --ref")
+        ref = versions[-1]
+    tag = next((t for t in (ref, f"v{ref}") if t in tags), None)
+    commit = tags[tag] if tag else gitops.resolve_commit(str(repo), ref)
+    if commit is None:
+        raise UsageError(f"unknown ref {ref!r} in catalog {source}",
+                         hint=f"known versions: {', '.join(parse_tag(v) for v in versions) or 'none'}")
+    tmp = tempfile.TemporaryDirectory(prefix="mlgolden-catalog-")
+    gitops.export_tree(repo, commit, Path(tmp.name))
+    catalog = Catalog(root=Path(tmp.name), source=_source_id(source), version="", commit=commit,
+                      trusted=trusted, _tmp=tmp)
+    catalog.version = parse_tag(tag) if tag else str(catalog.spec.version)
+    return catalog
+
+
+def _source_id(source: str) -> str:
+    return source if gitops.looks_like_url(source) else str(Path(source).resolve())
+
+
+def snapshot_builtin(dest: Path) -> Path:
+    """Archive the current built-in catalog as a release (used by the release script)."""
+    root = builtin_root()
+    archive = dest / f"{_builtin_current_version()}.tar.gz"
+    with tarfile.open(archive, "w:gz") as bundle:
+        for name in ("catalog.yml", "platform.yml", "patterns", "templates"):
+            bundle.add(root / name, arcname=name)
+    return archive
+
+

@@ -1,0 +1,204 @@
+"""Typed models for everything mlgolden reads from YAML.
+
+Patterns, the catalog manifest, platform settings and the answers file are loaded into these
+models with ``extra="forbid"`` so that a typo fails at load time, with its location.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Scalar = str | bool | int
+
+IDENTIFIER = r"^[a-z][a-z0-9_]*$"
+COMPONENT_NAMES = r"^[a-z][a-z0-9-]*$"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+
+class Question(Strict):
+    """One question of the interview; also the schema of one answer."""
+
+    id: str = Field(pattern=IDENTIFIER)
+    prompt: str
+    help: str = ""
+    type: Literal["str", "bool", "int", "choice"] = "str"
+    choices: list[Scalar] | None = None
+    choices_from: str | None = None  # dotted path into the platform settings
+    default: Scalar | None = None
+    default_from: str | None = None  # dotted path into the platform settings
+    required: bool = True
+    rule: Literal["name", "team", "cron", "table", "text", "url"] | None = None
+    regex: str | None = None
+    min: int | None = None
+    max: int | None = None
+    min_from: str | None = None  # the answer must be >= this other answer
+    when: dict[str, Scalar] | None = None  # asked only when the other answers equal these
+    secret: bool = False  # never written to the answers file
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Question:
+        if self.type == "choice" and not (self.choices or self.choices_from):
+            raise ValueError("a choice question needs 'choices' or 'choices_from'")
+        if self.type != "choice" and (self.choices or self.choices_from):
+            raise ValueError("'choices' only fit questions of type 'choice'")
+        if self.regex is not None:
+            try:
+                re.compile(self.regex)
+            except re.error as exc:
+                raise ValueError(f"invalid regex: {exc}") from exc
+        return self
+
+
+class Pattern(Strict):
+    """A deployment pattern: the components it includes and the questions it asks."""
+
+    name: str = Field(pattern=COMPONENT_NAMES)
+    title: str
+    tier: Literal["golden", "silver"]
+    description: str = Field(max_length=120)
+    components: list[str] = Field(min_length=1)
+    questions: list[Question] = []
+    defaults: dict[str, Scalar] = {}
+
+    @field_validator("description")
+    @classmethod
+    def _one_line(cls, value: str) -> str:
+        if "\n" in value.strip():
+            raise ValueError("the description must be one line")
+        return value.strip()
+
+
+class Component(Strict):
+    """A template component: one folder under templates/, shared by the patterns that use it."""
+
+    description: str
+    checks: list[str] = []
+
+
+class CatalogSpec(Strict):
+    """catalog.yml: the catalog's name, version, shared questions and components."""
+
+    name: str
+    version: str
+    questions: list[Question]
+    components: dict[str, Component]
+
+
+# --- platform settings --------------------------------------------------------------------
+
+
+class CloudEnvironment(Strict):
+    project: str = Field(pattern=r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")
+    region: str = Field(pattern=r"^[a-z]+-[a-z]+[0-9]$")
+
+
+class PythonSettings(Strict):
+    supported: list[str] = Field(min_length=1)
+    default: str | None = None
+
+    @field_validator("supported")
+    @classmethod
+    def _versions(cls, value: list[str]) -> list[str]:
+        for item in value:
+            if not re.fullmatch(r"3\.\d{1,2}", item):
+                raise ValueError(f"{item!r} is not a Python version like '3.11'")
+        return sorted(value, key=lambda v: tuple(int(p) for p in v.split(".")))
+
+    @model_validator(mode="after")
+    def _default(self) -> PythonSettings:
+        if self.default is None:
+            self.default = self.supported[-1]  # the newest stable one
+        elif self.default not in self.supported:
+            raise ValueError(f"default {self.default!r} is not one of {self.supported}")
+        return self
+
+
+class BaseImages(Strict):
+    """Base images; ``{python_version}`` is replaced with the project's Python version."""
+
+    cpu: str
+    gpu: str
+
+
+class JenkinsSettings(Strict):
+    agent_label: str
+    credentials: dict[str, str]  # purpose -> Jenkins credential ID (never a secret value)
+
+
+class AirflowSettings(Strict):
+    connections: dict[str, str]  # purpose -> Airflow connection ID
+    namespace: str
+    retries: int = Field(ge=0, le=10)
+    retry_delay_minutes: int = Field(ge=1)
+
+
+class TerraformSettings(Strict):
+    state_bucket: str
+    state_prefix: str
+
+
+class FeatureStoreSettings(Strict):
+    project: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    registry: str  # default registry path or URL; overridden at run time by registry_env
+    registry_env: str = Field(pattern=r"^[A-Z][A-Z0-9_]*$")
+    online_store: dict[str, Any]
+    offline_store: dict[str, Any]
+
+
+class PlatformSettings(Strict):
+    organisation: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    cloud: Literal["gcp"] = "gcp"
+    environments: dict[str, CloudEnvironment]
+    registry: str
+    base_images: BaseImages
+    python: PythonSettings
+    jenkins: JenkinsSettings
+    airflow: AirflowSettings
+    terraform: TerraformSettings
+    feature_store: FeatureStoreSettings
+    secrets: dict[str, str] = {}  # purpose -> secret *name* in the secret manager
+
+    @model_validator(mode="after")
+    def _environments(self) -> PlatformSettings:
+        for needed in ("dev", "prod"):
+            if needed not in self.environments:
+                raise ValueError(f"environments needs a {needed!r} entry")
+        return self
+
+
+# --- the answers file (.mlgolden.yml) ------------------------------------------------------
+
+
+class CatalogRef(Strict):
+    source: str
+    version: str
+    commit: str | None = None
+
+
+class IgnoreRule(Strict):
+    path: str
+    reason: str = Field(min_length=1)
+
+
+class ValidateConfig(Strict):
+    skip: dict[str, str] = {}  # check id -> reason
+    ignore: list[IgnoreRule] = []
+
+
+class Manifest(Strict):
+    """The answers file every generated project carries."""
+
+    mlgolden: int = 1  # schema version of this file
+    pattern: str
+    catalog: CatalogRef
+    answers: dict[str, Scalar]
+    platform: dict[str, Any]
+    validate_: ValidateConfig = Field(default_factory=ValidateConfig, alias="validate")
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)

@@ -1,0 +1,150 @@
+"""Render a pattern of a catalog into a directory, with cookiecutter, component by component.
+
+Each component under ``templates/`` is a cookiecutter template (``templates/<component>/
+{{cookiecutter.project_slug}}/…``); the pattern's components are rendered in order into the same
+project directory with one shared context. The answers file ``.mlgolden.yml`` is written last, so
+a rendered tree is a pure function of (catalog version, pattern, answers, platform settings).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from mlgolden.answers import Resolved, coerce, derived
+from mlgolden.catalog import Catalog
+from mlgolden.errors import UsageError
+from mlgolden.models import CatalogRef, Manifest, Pattern, PlatformSettings, Scalar
+from mlgolden.platform import base_image
+
+MANIFEST = ".mlgolden.yml"
+BUILTIN_EXTENSION = "mlgolden.jinja_ext.GoldenExtension"
+MANIFEST_HEADER = (
+    "# mlgolden answers file: how this project was generated. Change answers with\n"
+    "# `mlgolden upgrade --set KEY=VALUE`; the `validate:` section is yours to edit.\n"
+)
+
+
+def build_context(
+    catalog: Catalog,
+    pattern: Pattern,
+    questions: list[Resolved],
+    answers: dict[str, Scalar],
+    platform: PlatformSettings,
+) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for item in questions:  # questions that did not apply still get their default for templates
+        if item.id in answers:
+            values[item.id] = answers[item.id]
+        elif item.default is not None:
+            values[item.id] = coerce(item, item.default, values)
+        else:
+            values[item.id] = ""
+    values.update(derived(answers))
+    values.update(
+        pattern=pattern.name,
+        pattern_title=pattern.title,
+        components=list(pattern.components),
+        template_version=catalog.version,
+        base_image=base_image(platform, str(values["python_version"]), bool(values["gpu"])),
+        platform=platform.model_dump(),
+        _extensions=[BUILTIN_EXTENSION],
+    )
+    return {"cookiecutter": values}
+
+
+def render_project(
+    catalog: Catalog,
+    pattern: Pattern,
+    questions: list[Resolved],
+    answers: dict[str, Scalar],
+    platform: PlatformSettings,
+    parent: Path,
+    *,
+    validate_config: dict | None = None,
+) -> Path:
+    """Render into ``parent/<slug>`` (which must not exist yet) and return that directory."""
+    from cookiecutter.exceptions import CookiecutterException  # noqa: PLC0415 (lazy: ~165 ms)
+    from cookiecutter.generate import generate_files  # noqa: PLC0415
+    from jinja2 import TemplateError  # noqa: PLC0415
+
+    context = build_context(catalog, pattern, questions, answers, platform)
+    slug = context["cookiecutter"]["project_slug"]
+    project_dir = parent / slug
+    for component in pattern.components:
+        template_dir = catalog.template_dir(component)
+        _refuse_unsafe_names(template_dir, context, catalog.trusted)
+        try:
+            generate_files(
+                repo_dir=str(template_dir), context=context, output_dir=str(parent),
+                overwrite_if_exists=True, accept_hooks=catalog.trusted,
+            )
+        except (CookiecutterException, TemplateError) as exc:
+            raise UsageError(f"template error in component {component!r}: {_describe(exc)}") from None
+    _refuse_escapes(project_dir)
+    write_manifest(project_dir, Manifest(
+        pattern=pattern.name,
+        catalog=CatalogRef(source=catalog.source, version=catalog.version, commit=catalog.commit),
+        answers={k: v for k, v in answers.items() if not _is_secret(questions, k)},
+        platform=platform.model_dump(),
+        validate=validate_config or {},
+    ))
+    return project_dir
+
+
+def _is_secret(questions: list[Resolved], key: str) -> bool:
+    return any(item.id == key and item.question.secret for item in questions)
+
+
+def _describe(exc: Exception) -> str:
+    inner = getattr(exc, "error", None) or exc
+    where = ""
+    if getattr(inner, "lineno", None) and getattr(inner, "filename", None):
+        where = f" ({inner.filename}:{inner.lineno})"
+    message = getattr(inner, "message", None) or str(inner)
+    return " ".join(str(message).split()) + where
+
+
+def _refuse_unsafe_names(template_dir: Path, context: dict, trusted: bool) -> None:
+    """No rendered path may leave the project; untrusted templates may not hold symlinks."""
+    from cookiecutter.environment import StrictEnvironment  # noqa: PLC0415
+
+    env = StrictEnvironment(context=context)
+    for root, dirs, files in os.walk(template_dir):
+        for name in [*dirs, *files]:
+            path = Path(root) / name
+            rendered = env.from_string(name).render(**context) if "{" in name else name
+            if rendered in {".", ".."} or "/" in rendered or "\\" in rendered or "\0" in rendered:
+                raise UsageError(f"template path {path.relative_to(template_dir)} renders to "
+                                 f"{rendered!r}, which points outside the project; refused")
+            if path.is_symlink() and not trusted:
+                raise UsageError(f"template {path.relative_to(template_dir)} is a symlink; an "
+                                 "untrusted catalog may not hold symlinks",
+                                 hint="pass --trust if you trust this catalog")
+
+
+def _refuse_escapes(project_dir: Path) -> None:
+    root = project_dir.resolve()
+    for path in project_dir.rglob("*"):
+        if path.is_symlink() and not path.resolve().is_relative_to(root):
+            raise UsageError(f"rendered file {path.name} links outside the project; refused")
+
+
+def write_manifest(project_dir: Path, manifest: Manifest) -> None:
+    data = manifest.model_dump(by_alias=True, exclude_none=False)
+    if not data["validate"]["skip"] and not data["validate"]["ignore"]:
+        data["validate"] = {"skip": {}, "ignore": []}
+    text = MANIFEST_HEADER + yaml.safe_dump(data, sort_keys=False, allow_unicode=False, width=100)
+    (project_dir / MANIFEST).write_text(text, encoding="utf-8")
+
+
+def read_manifest(project_dir: Path) -> Manifest:
+    from mlgolden.loading import load_model  # noqa: PLC0415
+
+    path = project_dir / MANIFEST
+    if not path.is_file():
+        raise UsageError(f"{project_dir} is not an mlgolden project (no {MANIFEST})")
+    return load_model(Manifest, path, what="answers file")
