@@ -1,0 +1,3 @@
+from mlgolden.cli import main
+
+main()

@@ -1,0 +1,92 @@
+"""Test helpers: file trees, catalogs as git repositories, CLI invocation, tree snapshots."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from mlgolden.catalog import builtin_root
+from mlgolden.cli import run
+
+PATTERNS = ["batch-prediction", "live-service", "streamlit-demo"]
+# Every pattern with GPU off and on, plus each pattern's own options.
+MATRIX = [
+    *[(p, {"gpu": "false"}) for p in PATTERNS],
+    *[(p, {"gpu": "true"}) for p in PATTERNS],
+    ("streamlit-demo", {"gpu": "false", "inference_mode": "service"}),
+]
+
+
+def matrix_id(pattern: str, sets: dict[str, str]) -> str:
+    extra = [f"{k}={v}" for k, v in sets.items() if k != "gpu"]
+    return "-".join([pattern, "gpu" if sets.get("gpu") == "true" else "cpu", *extra])
+
+
+@dataclass
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+
+def invoke(capsys, *args: str) -> CliResult:
+    capsys.readouterr()
+    code = run(list(args))
+    captured = capsys.readouterr()
+    return CliResult(code, captured.out, captured.err)
+
+
+def git(cwd: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
+
+
+def build_file_tree(root: Path, files: dict[str, str | bytes]) -> None:
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content)
+
+
+def copy_builtin_catalog(dest: Path) -> Path:
+    root = builtin_root()
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in ("catalog.yml", "platform.yml"):
+        shutil.copy2(root / name, dest / name)
+    for name in ("patterns", "templates"):
+        shutil.copytree(root / name, dest / name)
+    return dest
+
+
+def git_save(repo: Path, message: str = "catalog", tag: str | None = None) -> str:
+    if not (repo / ".git").exists():
+        git(repo, "init", "--quiet", "--initial-branch=main")
+    git(repo, "add", "--all")
+    git(repo, "commit", "--quiet", "--allow-empty", "-m", message)
+    if tag:
+        git(repo, "tag", tag)
+    return git(repo, "rev-parse", "HEAD").strip()
+
+
+def snapshot(root: Path, skip_git: bool = True) -> dict[str, str]:
+    """Relative path -> sha256 of every file (and symlink target) under root."""
+    result = {}
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root)
+        if skip_git and rel.parts[0] == ".git":
+            continue
+        if path.is_symlink():
+            result[str(rel)] = "link:" + str(path.readlink())
+        elif path.is_file():
+            result[str(rel)] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return result
+
+
+def listing(root: Path) -> list[str]:
+    """Every entry under root (including hidden staging folders), for 'nothing written' checks."""
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*")) if root.exists() else []
