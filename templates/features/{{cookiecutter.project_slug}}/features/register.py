@@ -1,0 +1,181 @@
+"""Register {{ cookiecutter.project_slug }}'s features in the platform's shared Feast project, materialise them, list them.
+
+    python features/register.py apply                                  # register OBJECTS of definitions.py
+    python features/register.py materialize [--start DATE] [--end DATE]  # offline -> online store
+    python features/register.py list [--mine]                          # what the shared project holds
+
+The Feast project ({{ cookiecutter.platform.feature_store.project }}) is shared by every repo of the platform. `apply` therefore
+registers only this repo's objects, with ``FeatureStore.apply(objects, partial=True)``, and refuses
+to overwrite an object another repo owns. Never run `feast apply` here: it is declarative per
+project and deletes every object of the project that is not defined in this folder.
+
+The registry is the one in feature_store.yaml unless the environment variable
+{{ cookiecutter.platform.feature_store.registry_env }} is set: a file path, a gs:// or s3:// URI, or a SQLAlchemy URL (then a
+SQL registry, e.g. postgresql+psycopg2://feast@db/feast). Relative paths are relative to the
+project root. Needs only Feast (features/requirements.txt), not this project's package.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent  # the store's repo_path: relative paths in the config resolve from here
+REGISTRY_ENV = "{{ cookiecutter.platform.feature_store.registry_env }}"
+FILE_SCHEMES = ("gs", "s3", "file")
+
+
+def registry_config(value: str) -> dict[str, Any]:
+    """The registry section for a path, an object store URI or a SQLAlchemy URL."""
+    scheme = value.split("://", 1)[0].lower() if "://" in value else ""
+    if scheme and scheme not in FILE_SCHEMES:
+        return {
+            "registry_type": "sql",
+            "path": value,
+            "cache_ttl_seconds": 60,
+            "sqlalchemy_config_kwargs": {"pool_pre_ping": True},
+        }
+    return {"registry_type": "file", "path": value, "cache_ttl_seconds": 60}
+
+
+def load_config():
+    """feature_store.yaml (with Feast's own $VAR expansion), the registry from the environment."""
+    import yaml
+    from feast.repo_config import RepoConfig
+
+    raw = yaml.safe_load(os.path.expandvars((HERE / "feature_store.yaml").read_text("utf-8")))
+    override = os.environ.get(REGISTRY_ENV, "").strip()
+    if override:
+        raw["registry"] = registry_config(override)
+    config = RepoConfig(**raw)
+    config.repo_path = ROOT
+    return config
+
+
+def open_store():
+    from feast import FeatureStore
+
+    return FeatureStore(repo_path=str(ROOT), config=load_config())
+
+
+def load_definitions():
+    """features/definitions.py, loaded by path (this folder is not a package)."""
+    spec = importlib.util.spec_from_file_location("{{ cookiecutter.package_name }}_feature_definitions", HERE / "definitions.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def describe_registry(store) -> str:
+    registry = store.config.registry
+    path = str(registry.path)
+    if registry.registry_type == "sql" and "@" in path:  # never print a password
+        scheme, rest = path.split("://", 1)
+        path = f"{scheme}://***@{rest.rsplit('@', 1)[1]}"
+    return f"{registry.registry_type} registry {path}"
+
+
+def owned_objects(store) -> list[tuple[str, Any]]:
+    """Every object of the shared project, as (kind, object)."""
+    project = store.project
+    found: list[tuple[str, Any]] = []
+    for kind, lister in (
+        ("entity", store.list_entities),
+        ("data source", store.list_data_sources),
+        ("feature view", store.list_feature_views),
+        ("feature service", store.list_feature_services),
+    ):
+        try:
+            found.extend((kind, item) for item in lister())
+        except Exception as exc:  # an empty registry has nothing to list
+            print(f"  (could not list {kind}s of {project}: {exc})", file=sys.stderr)
+    return found
+
+
+def check_ownership(store, defs) -> list[str]:
+    """Names of ours that another repo already registered: applying them would take them over."""
+    ours = {obj.name for obj in defs.OBJECTS}
+    problems = []
+    for kind, item in owned_objects(store):
+        owner = (item.tags or {}).get("owner")
+        if item.name in ours and owner != defs.OWNER:
+            problems.append(f"{kind} {item.name!r} is owned by {owner or 'nobody'!r}, not {defs.OWNER!r}")
+    return problems
+
+
+def cmd_apply(args) -> int:
+    defs = load_definitions()
+    bad = [o.name for o in defs.OBJECTS if not o.name.startswith(defs.PREFIX + "_") or (o.tags or {}).get("owner") != defs.OWNER]
+    if bad:
+        print(f"refusing to apply objects without the {defs.PREFIX}_ prefix and owner tag: {bad}", file=sys.stderr)
+        return 2
+    store = open_store()
+    problems = check_ownership(store, defs)
+    if problems:
+        print("refusing to apply into the shared project:\n  " + "\n  ".join(problems), file=sys.stderr)
+        return 2
+    store.apply(defs.OBJECTS, partial=True)
+    print(f"applied {len(defs.OBJECTS)} objects of {defs.OWNER} into Feast project {store.project!r} "
+          f"({describe_registry(store)}):")
+    for obj in defs.OBJECTS:
+        print(f"  {type(obj).__name__:15} {obj.name}")
+    return 0
+
+
+def parse_moment(value: str) -> datetime:
+    moment = datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def cmd_materialize(args) -> int:
+    defs = load_definitions()
+    store = open_store()
+    end = parse_moment(args.end) if args.end else datetime.now(timezone.utc)
+    views = [defs.FEATURE_VIEW]  # only ours: the shared project holds other repos' views too
+    if args.start:
+        store.materialize(start_date=parse_moment(args.start), end_date=end, feature_views=views)
+    else:
+        store.materialize_incremental(end_date=end, feature_views=views)
+    print(f"materialised {', '.join(views)} up to {end.isoformat()} into the online store")
+    return 0
+
+
+def cmd_list(args) -> int:
+    defs = load_definitions()
+    store = open_store()
+    print(f"Feast project {store.project!r} ({describe_registry(store)}):")
+    rows = []
+    for kind, item in owned_objects(store):
+        tags = item.tags or {}
+        if args.mine and tags.get("owner") != defs.OWNER:
+            continue
+        rows.append((kind, item.name, tags.get("owner", "-"), tags.get("team", "-"), tags.get("classification", "-")))
+    print(f"  {'KIND':16} {'NAME':48} {'OWNER':24} {'TEAM':20} CLASSIFICATION")
+    for row in sorted(rows):
+        print(f"  {row[0]:16} {row[1]:48} {row[2]:24} {row[3]:20} {row[4]}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python features/register.py", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("apply", help="register this repo's objects (partial apply)").set_defaults(func=cmd_apply)
+    materialize = commands.add_parser("materialize", help="load features into the online store")
+    materialize.add_argument("--start", help="ISO date/time; default: incremental from the last run")
+    materialize.add_argument("--end", help="ISO date/time (UTC unless given); default: now")
+    materialize.set_defaults(func=cmd_materialize)
+    listing = commands.add_parser("list", help="list the objects of the shared project")
+    listing.add_argument("--mine", action="store_true", help="only this repo's objects")
+    listing.set_defaults(func=cmd_list)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
