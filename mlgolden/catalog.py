@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import tarfile
 import tempfile
 from dataclasses import dataclass, field
@@ -129,7 +128,7 @@ def available_versions(source: str | None) -> list[str]:
 
 
 def parse_tag(tag: str) -> str:
-    return tag[1:] if tag.startswith("v") else tag
+    return tag.removeprefix("v")
 
 
 def _builtin_current_version() -> str:

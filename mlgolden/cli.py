@@ -10,7 +10,6 @@ from __future__ import annotations
 import signal
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -42,7 +41,7 @@ RefOpt = typer.Option(None, "--ref", help="Catalog version (git tag, branch or c
 
 
 def _reporter():
-    from mlgolden.ui import Reporter  # noqa: PLC0415
+    from mlgolden.ui import Reporter
 
     return Reporter()
 
@@ -63,15 +62,15 @@ def _main(
 
 @app.command()
 def new(
-    pattern: Optional[str] = typer.Option(None, "--pattern", "-p", help="Pattern name (see `mlgolden patterns`)."),
-    name: Optional[str] = typer.Option(None, "--name", "-n", help="Project name; the folder is its slug."),
+    pattern: str | None = typer.Option(None, "--pattern", "-p", help="Pattern name (see `mlgolden patterns`)."),
+    name: str | None = typer.Option(None, "--name", "-n", help="Project name; the folder is its slug."),
     set_: list[str] = typer.Option([], "--set", "-s", metavar="KEY=VALUE", help="Answer a question (repeatable)."),
-    answers: Optional[Path] = typer.Option(None, "--answers", help="YAML mapping of answers (or another project's .mlgolden.yml)."),
+    answers: Path | None = typer.Option(None, "--answers", help="YAML mapping of answers (or another project's .mlgolden.yml)."),
     no_input: bool = typer.Option(False, "--no-input", help="Never prompt: unanswered questions take their defaults."),
     output_dir: Path = typer.Option(Path("."), "--output-dir", "-o", help="Where to create the project folder."),
-    catalog: Optional[str] = CatalogOpt,
-    ref: Optional[str] = RefOpt,
-    platform: Optional[Path] = typer.Option(None, "--platform", help="Platform settings file merged over the catalog's (or $MLGOLDEN_PLATFORM)."),
+    catalog: str | None = CatalogOpt,
+    ref: str | None = RefOpt,
+    platform: Path | None = typer.Option(None, "--platform", help="Platform settings file merged over the catalog's (or $MLGOLDEN_PLATFORM)."),
     trust: bool = typer.Option(False, "--trust", help="Trust the catalog: allow its cookiecutter hooks and symlinks."),
 ) -> None:
     """Create a project on the golden path, as a git repository.
@@ -86,14 +85,14 @@ def new(
 
       mlgolden new --answers answers.yml --no-input -o ~/src
     """
-    from mlgolden.new import NewOptions, create_project, next_steps  # noqa: PLC0415
+    from mlgolden.new import NewOptions, create_project, next_steps
 
     report = _reporter()
     interview = None
     if not no_input:
         if not (sys.stdin.isatty() and sys.stdout.isatty()):
             raise UsageError("no terminal to ask questions on", hint="pass --no-input")
-        from mlgolden.interview import Interview  # noqa: PLC0415
+        from mlgolden.interview import Interview
 
         interview = Interview()
     opts = NewOptions(pattern=pattern, name=name, sets=set_, answers_file=answers,
@@ -105,13 +104,53 @@ def new(
         report.info(f"  {step}")
 
 
+@app.command()
+def upgrade(
+    paths: list[Path] = typer.Argument(None, help="Project repositories (default: the current directory)."),
+    ref: str | None = typer.Option(None, "--ref", help="Target catalog version (default: the newest)."),
+    set_: list[str] = typer.Option([], "--set", "-s", metavar="KEY=VALUE", help="Change an answer (repeatable)."),
+    pattern: str | None = typer.Option(None, "--pattern", "-p", help="Switch the project to another pattern."),
+    check: bool = typer.Option(False, "--check", help="Only report: exit 0 when current, 1 when behind."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="List what would change or conflict; change nothing."),
+    repos: Path | None = typer.Option(None, "--repos", help="File listing repositories, one per line."),
+    jobs: int = typer.Option(4, "--jobs", "-j", min=1, max=32, help="Repositories upgraded at once (fleets)."),
+    platform: Path | None = typer.Option(None, "--platform", help="Platform settings file (or $MLGOLDEN_PLATFORM)."),
+) -> None:
+    """Take a newer template version (or changed answers) with a three-way merge.
+
+    One repository is upgraded on its current branch; several (or --repos) each on a new
+    branch mlgolden/upgrade-<version>. Conflicts are left as an ordinary git cherry-pick.
+
+    Examples:
+
+      mlgolden upgrade
+
+      mlgolden upgrade --check
+
+      mlgolden upgrade --dry-run --ref v1.2.0
+
+      mlgolden upgrade --set python_version=3.11 --set gpu=true
+
+      mlgolden upgrade --pattern live-service
+
+      mlgolden upgrade --repos fleet.txt --jobs 8
+    """
+    from mlgolden import upgrade_report  # noqa: PLC0415
+    from mlgolden.upgrade import UpgradeOptions  # noqa: PLC0415
+
+    opts = UpgradeOptions(ref=ref, sets=set_, pattern=pattern, check=check, dry_run=dry_run,
+                          platform_file=platform)
+    code = upgrade_report.run(list(paths or []), repos, opts, jobs, _reporter())
+    raise typer.Exit(code)
+
+
 @patterns_app.callback()
-def patterns(ctx: typer.Context, catalog: Optional[str] = CatalogOpt, ref: Optional[str] = RefOpt) -> None:
+def patterns(ctx: typer.Context, catalog: str | None = CatalogOpt, ref: str | None = RefOpt) -> None:
     """List the patterns: name, tier and one-line description."""
     ctx.obj = (catalog, ref)
     if ctx.invoked_subcommand is not None:
         return
-    from mlgolden.catalog import open_catalog  # noqa: PLC0415
+    from mlgolden.catalog import open_catalog
 
     report = _reporter()
     with open_catalog(catalog, ref) as cat:
@@ -128,9 +167,9 @@ def patterns_show(ctx: typer.Context, name: str = typer.Argument(..., help="Patt
 
       mlgolden patterns show streamlit-demo
     """
-    from mlgolden.answers import questions_for  # noqa: PLC0415
-    from mlgolden.catalog import open_catalog  # noqa: PLC0415
-    from mlgolden.platform import load_platform  # noqa: PLC0415
+    from mlgolden.answers import questions_for
+    from mlgolden.catalog import open_catalog
+    from mlgolden.platform import load_platform
 
     catalog, ref = ctx.obj or (None, None)
     report = _reporter()
@@ -147,7 +186,7 @@ def patterns_show(ctx: typer.Context, name: str = typer.Argument(..., help="Patt
             q = item.question
             extra = ", ".join(map(str, item.choices)) if item.choices else (q.rule or "")
             when = f" [when {q.when}]" if q.when else ""
-            report.info(f"  {q.id:<20} {q.type:<6} {str(item.default):<24} {extra}{when}")
+            report.info(f"  {q.id:<20} {q.type:<6} {item.default!s:<24} {extra}{when}")
 
 
 def _on_signal(signum, frame):

@@ -32,7 +32,7 @@ class GitResult:
 
 def _git_module():
     try:
-        import git  # noqa: PLC0415  (lazy: GitPython costs ~85 ms at import)
+        import git
     except ImportError as exc:  # GitPython raises ImportError when no git executable is found
         raise UsageError("git is not installed or not on PATH", hint="install git") from exc
     return git
@@ -123,7 +123,7 @@ def resolve_commit(repo: str, ref: str) -> str | None:
 
 def mirror(url: str, cache_dir: Path) -> Path:
     """A bare mirror of a remote catalog in the cache, fetched fresh (tags included)."""
-    import hashlib  # noqa: PLC0415
+    import hashlib
 
     dest = cache_dir / (hashlib.sha256(url.encode()).hexdigest()[:16] + ".git")
     if not dest.exists():
@@ -138,8 +138,8 @@ def mirror(url: str, cache_dir: Path) -> Path:
 
 def export_tree(repo: str | Path, commit: str, dest: Path) -> None:
     """Write the files of ``commit`` into ``dest`` (like a checkout, without a work tree)."""
-    import io  # noqa: PLC0415
-    import tarfile  # noqa: PLC0415
+    import io
+    import tarfile
 
     git = _git_module()
     buffer = io.BytesIO()
@@ -150,3 +150,125 @@ def export_tree(repo: str | Path, commit: str, dest: Path) -> None:
     buffer.seek(0)
     with tarfile.open(fileobj=buffer) as archive:
         archive.extractall(dest, filter="data")
+
+
+# --- working trees and upgrades ----------------------------------------------------------------
+
+
+def in_progress(repo: Path) -> str | None:
+    """'merge' / 'cherry-pick' / 'rebase' when one is under way in ``repo``."""
+    git_dir = Path(run(repo, "rev-parse", "--absolute-git-dir").stdout.strip())
+    for marker, name in (("MERGE_HEAD", "merge"), ("CHERRY_PICK_HEAD", "cherry-pick"),
+                         ("REVERT_HEAD", "revert"), ("rebase-merge", "rebase"), ("rebase-apply", "rebase")):
+        if (git_dir / marker).exists():
+            return name
+    return None
+
+
+def git_dir(repo: Path) -> Path:
+    return Path(run(repo, "rev-parse", "--absolute-git-dir").stdout.strip())
+
+
+def dirty_paths(repo: Path) -> list[str]:
+    """Tracked files with staged or unstaged changes (untracked files do not count)."""
+    out = run(repo, "status", "--porcelain", "--untracked-files=no", "--ignore-submodules").stdout
+    return [line[3:] for line in out.splitlines() if line.strip()]
+
+
+def current_branch(repo: Path) -> str | None:
+    result = run(repo, "symbolic-ref", "--quiet", "--short", "HEAD", check=False)
+    return result.stdout.strip() if result.ok else None
+
+
+def has_commits(repo: Path) -> bool:
+    return run(repo, "rev-parse", "--verify", "--quiet", "HEAD^{commit}", check=False).ok
+
+
+def tree_of_directory(repo: Path, directory: Path, index_file: Path) -> str:
+    """Store every file under ``directory`` as a tree in ``repo``'s object database."""
+    env = {"GIT_INDEX_FILE": str(index_file), "GIT_WORK_TREE": str(directory)}
+    run(repo, "--work-tree", str(directory), "add", "--all", "--force", "--", ".", env=env)
+    return run(repo, "write-tree", env=env).stdout.strip()
+
+
+def commit_tree(repo: Path, tree: str, message: str, parent: str | None = None) -> str:
+    args = ["commit-tree", tree, "-m", message]
+    if parent:
+        args += ["-p", parent]
+    return run(repo, *args, env=identity_env(repo)).stdout.strip()
+
+
+def diff_names(repo: Path, old: str, new: str, *, renames: bool = False) -> list[tuple[str, str]]:
+    """(status letter, path) for each change between two trees or commits."""
+    args = ["diff-tree", "-r", "--no-commit-id", "--name-status", "-z"]
+    args += ["-M"] if renames else ["--no-renames"]
+    fields = run(repo, *args, old, new).stdout.split("\0")
+    changes, i = [], 0
+    while i < len(fields) - 1:
+        status = fields[i]
+        if status[:1] in "RC":
+            changes.append((status[0], fields[i + 2]))
+            i += 3
+        else:
+            changes.append((status[0], fields[i + 1]))
+            i += 2
+    return changes
+
+
+def cherry_pick(repo: Path, commit: str) -> GitResult:
+    return run(repo, "cherry-pick", "--allow-empty", "--keep-redundant-commits", commit,
+               env=identity_env(repo), check=False)
+
+
+def continue_cherry_pick(repo: Path) -> None:
+    env = {**identity_env(repo), "GIT_EDITOR": "true"}
+    run(repo, "-c", "core.editor=true", "cherry-pick", "--continue", env=env)
+
+
+def abort_cherry_pick(repo: Path) -> None:
+    run(repo, "cherry-pick", "--abort", check=False)
+
+
+def unmerged(repo: Path) -> dict[str, set[int]]:
+    """Path -> the index stages present (1 base, 2 ours, 3 theirs) for every conflicted path."""
+    stages: dict[str, set[int]] = {}
+    for line in run(repo, "ls-files", "--unmerged", "-z").stdout.split("\0"):
+        if line:
+            meta, path = line.split("\t", 1)
+            stages.setdefault(path, set()).add(int(meta.split()[2]))
+    return stages
+
+
+def resolve_deleted(repo: Path, path: str) -> None:
+    run(repo, "rm", "--quiet", "--force", "--", path)
+
+
+def resolve_keep_ours(repo: Path, path: str) -> None:
+    run(repo, "add", "--", path)
+
+
+def untracked_existing(repo: Path, paths: list[str]) -> list[str]:
+    """Of ``paths``, those present in the work tree but not tracked (e.g. git-ignored files)."""
+    present = [p for p in paths if (repo / p).exists() or (repo / p).is_symlink()]
+    if not present:
+        return []
+    tracked = set(run(repo, "ls-files", "-z", "--", *present).stdout.split("\0"))
+    return [p for p in present if p not in tracked]
+
+
+def merge_tree(repo: Path, ours: str, theirs: str) -> tuple[bool, list[str]]:
+    """Merge two commits in memory (no work tree, no index); (clean, conflicted paths)."""
+    result = run(repo, "merge-tree", "--write-tree", "--name-only", "--no-messages", ours, theirs,
+                 check=False)
+    if result.status not in (0, 1):
+        raise OperationError(f"git merge-tree failed: {result.stderr.strip()}")
+    lines = result.stdout.splitlines()
+    return result.status == 0, [line for line in lines[1:] if line]
+
+
+def branch_exists(repo: Path, name: str) -> bool:
+    return run(repo, "rev-parse", "--verify", "--quiet", f"refs/heads/{name}", check=False).ok
+
+
+def switch(repo: Path, branch: str, *, create: bool) -> None:
+    run(repo, "switch", "--quiet", *(["-c"] if create else []), branch)

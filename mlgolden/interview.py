@@ -20,7 +20,7 @@ class Interview:
     """Asks questions at a terminal. ``extra_checks`` add checks per question id (e.g. the target)."""
 
     def __init__(self, **prompt_kwargs: Any) -> None:
-        import questionary  # noqa: PLC0415 (lazy: ~115 ms)
+        import questionary
 
         self.q = questionary
         self.kwargs = prompt_kwargs  # input/output for tests driving prompt_toolkit directly

@@ -12,7 +12,7 @@ from mlgolden.loading import parse_model
 from mlgolden.models import Manifest, PlatformSettings
 from mlgolden.render import read_manifest, render_project
 
-__all__ = ["read_manifest", "open_recorded_catalog", "render_answers"]
+__all__ = ["open_recorded_catalog", "read_manifest", "render_answers"]
 
 
 def open_recorded_catalog(manifest: Manifest, *, trust: bool = False) -> Catalog:

@@ -9,6 +9,7 @@ a rendered tree is a pure function of (catalog version, pattern, answers, platfo
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from mlgolden.models import CatalogRef, Manifest, Pattern, PlatformSettings, Sca
 from mlgolden.platform import base_image
 
 MANIFEST = ".mlgolden.yml"
+RENDER_LOCK = threading.Lock()
 BUILTIN_EXTENSION = "mlgolden.jinja_ext.GoldenExtension"
 MANIFEST_HEADER = (
     "# mlgolden answers file: how this project was generated. Change answers with\n"
@@ -67,13 +69,27 @@ def render_project(
     validate_config: dict | None = None,
 ) -> Path:
     """Render into ``parent/<slug>`` (which must not exist yet) and return that directory."""
+    context = build_context(catalog, pattern, questions, answers, platform)
+    slug = context["cookiecutter"]["project_slug"]
+    project_dir = parent / slug
+    with RENDER_LOCK:  # cookiecutter changes the process's working directory while rendering
+        _render_components(catalog, pattern, context, parent)
+    _refuse_escapes(project_dir)
+    write_manifest(project_dir, Manifest(
+        pattern=pattern.name,
+        catalog=CatalogRef(source=catalog.source, version=catalog.version, commit=catalog.commit),
+        answers={k: v for k, v in answers.items() if not _is_secret(questions, k)},
+        platform=platform.model_dump(),
+        validate=validate_config or {},
+    ))
+    return project_dir
+
+
+def _render_components(catalog: Catalog, pattern: Pattern, context: dict, parent: Path) -> None:
     from cookiecutter.exceptions import CookiecutterException  # noqa: PLC0415 (lazy: ~165 ms)
     from cookiecutter.generate import generate_files  # noqa: PLC0415
     from jinja2 import TemplateError  # noqa: PLC0415
 
-    context = build_context(catalog, pattern, questions, answers, platform)
-    slug = context["cookiecutter"]["project_slug"]
-    project_dir = parent / slug
     for component in pattern.components:
         template_dir = catalog.template_dir(component)
         _refuse_unsafe_names(template_dir, context, catalog.trusted)
@@ -84,15 +100,6 @@ def render_project(
             )
         except (CookiecutterException, TemplateError) as exc:
             raise UsageError(f"template error in component {component!r}: {_describe(exc)}") from None
-    _refuse_escapes(project_dir)
-    write_manifest(project_dir, Manifest(
-        pattern=pattern.name,
-        catalog=CatalogRef(source=catalog.source, version=catalog.version, commit=catalog.commit),
-        answers={k: v for k, v in answers.items() if not _is_secret(questions, k)},
-        platform=platform.model_dump(),
-        validate=validate_config or {},
-    ))
-    return project_dir
 
 
 def _is_secret(questions: list[Resolved], key: str) -> bool:
@@ -110,7 +117,7 @@ def _describe(exc: Exception) -> str:
 
 def _refuse_unsafe_names(template_dir: Path, context: dict, trusted: bool) -> None:
     """No rendered path may leave the project; untrusted templates may not hold symlinks."""
-    from cookiecutter.environment import StrictEnvironment  # noqa: PLC0415
+    from cookiecutter.environment import StrictEnvironment
 
     env = StrictEnvironment(context=context)
     for root, dirs, files in os.walk(template_dir):
@@ -142,7 +149,7 @@ def write_manifest(project_dir: Path, manifest: Manifest) -> None:
 
 
 def read_manifest(project_dir: Path) -> Manifest:
-    from mlgolden.loading import load_model  # noqa: PLC0415
+    from mlgolden.loading import load_model
 
     path = project_dir / MANIFEST
     if not path.is_file():

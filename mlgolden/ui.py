@@ -20,7 +20,7 @@ class Reporter:
     @property
     def console(self):
         if self._console is None:
-            from rich.console import Console  # noqa: PLC0415 (lazy: start-up time)
+            from rich.console import Console
 
             self._console = Console(highlight=False, soft_wrap=True)
         return self._console
@@ -28,7 +28,7 @@ class Reporter:
     @property
     def err_console(self):
         if self._err_console is None:
-            from rich.console import Console  # noqa: PLC0415
+            from rich.console import Console
 
             self._err_console = Console(stderr=True, highlight=False, soft_wrap=True)
         return self._err_console

@@ -1,0 +1,75 @@
+"""The registry of `mlgolden validate` checks: each check is registered here once, and only here.
+
+Every entry is a module with ``ID``, ``run(ctx, out)`` and a docstring whose first line is the
+check's one-line description and whose whole text is its documentation (``docs/checks.md`` is
+generated from this registry by ``scripts/gen_checks_docs.py``). Which checks run on a project is
+declared by the catalog (``components.<name>.checks`` in ``catalog.yml``); ``build`` runs only when
+asked with ``--build``.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import ModuleType
+
+from mlgolden.checks import (
+    airflow,
+    build,
+    dockerfile,
+    drift,
+    features,
+    jenkins,
+    manifest,
+    secrets,
+    structure,
+    terraform,
+)
+from mlgolden.checks.base import Context, Outcome
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    description: str
+    docs: str
+    run: Callable[[Context, Outcome], None]
+    opt_in: bool = False  # runs only when asked for (``--build``)
+
+    @classmethod
+    def from_module(cls, module: ModuleType) -> Check:
+        docs = inspect.cleandoc(module.__doc__ or "")
+        return cls(id=module.ID, description=docs.splitlines()[0].rstrip("."), docs=docs,
+                   run=module.run, opt_in=getattr(module, "OPT_IN", False))
+
+
+REGISTRY: dict[str, Check] = {
+    check.id: check
+    for check in map(Check.from_module, (manifest, drift, structure, dockerfile, airflow, jenkins,
+                                         terraform, features, secrets, build))
+}
+
+
+def docs_markdown() -> str:
+    """docs/checks.md, generated from the registry so that it never drifts."""
+    lines = [
+        "# Checks of `mlgolden validate`",
+        "",
+        "<!-- Generated from mlgolden/checks/ by scripts/gen_checks_docs.py; do not edit. -->",
+        "",
+        "Each check is one module under `mlgolden/checks/`; this page is its docstring. Turn a check",
+        "off in `.mlgolden.yml` with `validate: {skip: {ID: reason}}` (see docs/validate.md).",
+        "",
+        "| ID | What it checks |",
+        "| --- | --- |",
+        *(f"| [`{c.id}`](#{c.id}) | {c.description}{' (only with `--build`)' if c.opt_in else ''} |"
+          for c in REGISTRY.values()),
+        "",
+    ]
+    for check in REGISTRY.values():
+        body = check.docs.split("\n", 1)[1].strip() if "\n" in check.docs else ""
+        lines += [f"## {check.id}", "", f"**{check.description}.**", ""]
+        if body:
+            lines += [body, ""]
+    return "\n".join(lines)
