@@ -26,8 +26,23 @@ class AnswerError(ValueError):
 # --- rules -----------------------------------------------------------------------------------
 
 RESERVED_PACKAGES = {
-    "mlgolden", "feast", "airflow", "streamlit", "fastapi", "pydantic", "sklearn", "numpy",
-    "pandas", "pytest", "test", "tests", "src", "app", "setup", "site", "main",
+    "mlgolden",
+    "feast",
+    "airflow",
+    "streamlit",
+    "fastapi",
+    "pydantic",
+    "sklearn",
+    "numpy",
+    "pandas",
+    "pytest",
+    "test",
+    "tests",
+    "src",
+    "app",
+    "setup",
+    "site",
+    "main",
 }
 CRON_PRESETS = {"@once", "@hourly", "@daily", "@weekly", "@monthly", "@yearly", "@annually"}
 CRON_RANGES = [(0, 59), (0, 23), (1, 31), (1, 12), (0, 7)]
@@ -45,8 +60,10 @@ def check_name(value: str) -> str:
     if not value.isascii():
         raise AnswerError("use ASCII letters, digits, spaces or dashes in the project name")
     if not re.fullmatch(r"[A-Za-z][A-Za-z0-9 _-]*", value):
-        raise AnswerError("the project name must start with a letter and hold only letters, "
-                          "digits, spaces, dashes or underscores")
+        raise AnswerError(
+            "the project name must start with a letter and hold only letters, "
+            "digits, spaces, dashes or underscores"
+        )
     slug = slugify(value)
     if not 3 <= len(slug) <= 40:
         raise AnswerError("the project name must give a slug of 3 to 40 characters")
@@ -58,8 +75,10 @@ def check_name(value: str) -> str:
 
 def check_team(value: str) -> str:
     if not re.fullmatch(r"[a-z][a-z0-9-]{1,61}[a-z0-9]", value):
-        raise AnswerError("the team must be 3-63 lower-case letters, digits or dashes, "
-                          "starting with a letter (it becomes a cloud label)")
+        raise AnswerError(
+            "the team must be 3-63 lower-case letters, digits or dashes, "
+            "starting with a letter (it becomes a cloud label)"
+        )
     return value
 
 
@@ -109,15 +128,22 @@ def check_cron(value: str) -> str:
         return value
     fields = value.split(" ")
     if len(fields) != 5:
-        raise AnswerError("a cron schedule has 5 fields (minute hour day month weekday) or is a "
-                          "preset like @daily")
-    for text, (low, high), name in zip(fields, CRON_RANGES, CRON_NAMES):
+        raise AnswerError(
+            "a cron schedule has 5 fields (minute hour day month weekday) or is a preset like @daily"
+        )
+    for text, (low, high), name in zip(fields, CRON_RANGES, CRON_NAMES, strict=True):
         _cron_field(text, low, high, name)
     return value
 
 
-RULES = {"name": check_name, "team": check_team, "cron": check_cron, "table": check_table,
-         "text": check_text, "url": check_url}
+RULES = {
+    "name": check_name,
+    "team": check_team,
+    "cron": check_cron,
+    "table": check_table,
+    "text": check_text,
+    "url": check_url,
+}
 
 
 # --- questions resolved against the platform -------------------------------------------------
@@ -225,8 +251,9 @@ def check_unknown(known: list[Resolved], given: dict[str, Any], origin: str) -> 
     ids = {item.id for item in known}
     for key in given:
         if key not in ids:
-            raise UsageError(f"{origin}: unknown question {key!r}",
-                             hint=f"this pattern asks: {', '.join(sorted(ids))}")
+            raise UsageError(
+                f"{origin}: unknown question {key!r}", hint=f"this pattern asks: {', '.join(sorted(ids))}"
+            )
 
 
 def collect(
@@ -261,8 +288,9 @@ def collect(
             except AnswerError as exc:
                 raise UsageError(f"default of {exc}", hint="the catalog's default is invalid") from None
         elif item.question.required:
-            raise UsageError(f"question {item.id!r} has no default",
-                             hint=f"pass --set {item.id}=VALUE or drop --no-input")
+            raise UsageError(
+                f"question {item.id!r} has no default", hint=f"pass --set {item.id}=VALUE or drop --no-input"
+            )
     return answers
 
 

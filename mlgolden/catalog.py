@@ -88,8 +88,10 @@ class Catalog:
                 raise UsageError(f"pattern file {path}: name {pattern.name!r} must match the file name")
             unknown = [c for c in pattern.components if c not in self.spec.components]
             if unknown:
-                raise UsageError(f"pattern file {path}: unknown component {unknown[0]!r}",
-                                 hint=f"known: {', '.join(self.spec.components)}")
+                raise UsageError(
+                    f"pattern file {path}: unknown component {unknown[0]!r}",
+                    hint=f"known: {', '.join(self.spec.components)}",
+                )
             missing = [c for c in pattern.components if not self.template_dir(c).is_dir()]
             if missing:
                 raise UsageError(f"pattern {pattern.name}: no templates/{missing[0]}/ in the catalog")
@@ -178,12 +180,15 @@ def _open_git(source: str, ref: str | None, *, trusted: bool) -> Catalog:
     tag = next((t for t in (ref, f"v{ref}") if t in tags), None)
     commit = tags[tag] if tag else gitops.resolve_commit(str(repo), ref)
     if commit is None:
-        raise UsageError(f"unknown ref {ref!r} in catalog {source}",
-                         hint=f"known versions: {', '.join(parse_tag(v) for v in versions) or 'none'}")
+        raise UsageError(
+            f"unknown ref {ref!r} in catalog {source}",
+            hint=f"known versions: {', '.join(parse_tag(v) for v in versions) or 'none'}",
+        )
     tmp = tempfile.TemporaryDirectory(prefix="mlgolden-catalog-")
     gitops.export_tree(repo, commit, Path(tmp.name))
-    catalog = Catalog(root=Path(tmp.name), source=_source_id(source), version="", commit=commit,
-                      trusted=trusted, _tmp=tmp)
+    catalog = Catalog(
+        root=Path(tmp.name), source=_source_id(source), version="", commit=commit, trusted=trusted, _tmp=tmp
+    )
     catalog.version = parse_tag(tag) if tag else str(catalog.spec.version)
     return catalog
 
@@ -200,5 +205,3 @@ def snapshot_builtin(dest: Path) -> Path:
         for name in ("catalog.yml", "platform.yml", "patterns", "templates"):
             bundle.add(root / name, arcname=name)
     return archive
-
-

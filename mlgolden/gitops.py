@@ -44,8 +44,11 @@ def run(cwd: Path | str, *args: str, env: dict[str, str] | None = None, check: b
     full_env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", **(env or {})}
     try:
         status, out, err = git.Git(str(cwd)).execute(
-            ["git", *args], with_extended_output=True, with_exceptions=False,
-            env=full_env, strip_newline_in_stdout=False,
+            ["git", *args],
+            with_extended_output=True,
+            with_exceptions=False,
+            env=full_env,
+            strip_newline_in_stdout=False,
         )
     except git.exc.GitCommandNotFound as exc:
         raise UsageError("git is not installed or not on PATH", hint="install git") from exc
@@ -158,8 +161,13 @@ def export_tree(repo: str | Path, commit: str, dest: Path) -> None:
 def in_progress(repo: Path) -> str | None:
     """'merge' / 'cherry-pick' / 'rebase' when one is under way in ``repo``."""
     git_dir = Path(run(repo, "rev-parse", "--absolute-git-dir").stdout.strip())
-    for marker, name in (("MERGE_HEAD", "merge"), ("CHERRY_PICK_HEAD", "cherry-pick"),
-                         ("REVERT_HEAD", "revert"), ("rebase-merge", "rebase"), ("rebase-apply", "rebase")):
+    for marker, name in (
+        ("MERGE_HEAD", "merge"),
+        ("CHERRY_PICK_HEAD", "cherry-pick"),
+        ("REVERT_HEAD", "revert"),
+        ("rebase-merge", "rebase"),
+        ("rebase-apply", "rebase"),
+    ):
         if (git_dir / marker).exists():
             return name
     return None
@@ -216,8 +224,15 @@ def diff_names(repo: Path, old: str, new: str, *, renames: bool = False) -> list
 
 
 def cherry_pick(repo: Path, commit: str) -> GitResult:
-    return run(repo, "cherry-pick", "--allow-empty", "--keep-redundant-commits", commit,
-               env=identity_env(repo), check=False)
+    return run(
+        repo,
+        "cherry-pick",
+        "--allow-empty",
+        "--keep-redundant-commits",
+        commit,
+        env=identity_env(repo),
+        check=False,
+    )
 
 
 def continue_cherry_pick(repo: Path) -> None:
@@ -258,8 +273,9 @@ def untracked_existing(repo: Path, paths: list[str]) -> list[str]:
 
 def merge_tree(repo: Path, ours: str, theirs: str) -> tuple[bool, list[str]]:
     """Merge two commits in memory (no work tree, no index); (clean, conflicted paths)."""
-    result = run(repo, "merge-tree", "--write-tree", "--name-only", "--no-messages", ours, theirs,
-                 check=False)
+    result = run(
+        repo, "merge-tree", "--write-tree", "--name-only", "--no-messages", ours, theirs, check=False
+    )
     if result.status not in (0, 1):
         raise OperationError(f"git merge-tree failed: {result.stderr.strip()}")
     lines = result.stdout.splitlines()

@@ -48,8 +48,11 @@ class Interview:
         if question.type == "choice":
             choices = [str(c) for c in item.choices or []]
             start = str(default) if default is not None and str(default) in choices else None
-            return self._ask(self.q.select(message, choices=choices, default=start,
-                                           instruction=question.help or None, **self.kwargs))
+            return self._ask(
+                self.q.select(
+                    message, choices=choices, default=start, instruction=question.help or None, **self.kwargs
+                )
+            )
 
         def validate(text: str) -> bool | str:
             try:
@@ -60,9 +63,15 @@ class Interview:
                 return str(exc)
             return True
 
-        text = self._ask(self.q.text(message, default="" if default is None else str(default),
-                                     validate=validate, instruction=question.help or None,
-                                     **self.kwargs))
+        text = self._ask(
+            self.q.text(
+                message,
+                default="" if default is None else str(default),
+                validate=validate,
+                instruction=question.help or None,
+                **self.kwargs,
+            )
+        )
         return coerce(item, text, answers)
 
     def confirm(self, summary: list[tuple[str, str]]) -> bool:

@@ -79,33 +79,49 @@ def create_project(opts: NewOptions, report: Reporter, interview: Interview | No
 
         if interview is not None:
             interview.extra_checks["project_name"] = lambda name: _check_target_free(
-                output_dir / derived({"project_name": name})["project_slug"], AnswerError)
+                output_dir / derived({"project_name": name})["project_slug"], AnswerError
+            )
         layers = [("--set", cli_answers), (f"answers file {opts.answers_file}", file_answers)]
         answers = collect(questions, layers, ask=interview.ask if interview else None)
         target = output_dir / derived(answers)["project_slug"]
         _check_target_free(target, UsageError)
 
         if interview is not None:
-            summary = [("pattern", pattern.name), *((k, str(v)) for k, v in answers.items()),
-                       ("catalog", f"{catalog.source} {catalog.version}"), ("directory", str(target))]
+            summary = [
+                ("pattern", pattern.name),
+                *((k, str(v)) for k, v in answers.items()),
+                ("catalog", f"{catalog.source} {catalog.version}"),
+                ("directory", str(target)),
+            ]
             if not interview.confirm(summary):
                 raise Interrupted("cancelled; nothing was written")
 
-        project_dir, commit, files = _render_in_place(catalog, pattern, questions, answers,
-                                                      platform, target, output_dir)
-    report.info(f"Created {project_dir} ({pattern.name}, catalog {catalog.source} "
-                f"{catalog.version}, {len(files)} files, commit {commit[:8]})")
+        project_dir, commit, files = _render_in_place(
+            catalog, pattern, questions, answers, platform, target, output_dir
+        )
+    report.info(
+        f"Created {project_dir} ({pattern.name}, catalog {catalog.source} "
+        f"{catalog.version}, {len(files)} files, commit {commit[:8]})"
+    )
     return NewResult(project_dir, pattern.name, catalog.version, commit, files)
 
 
 def next_steps(result: NewResult) -> list[str]:
-    return [f"cd {result.project_dir}", "make install", "make test",
-            "git remote add origin <your repository URL> && git push -u origin main"]
+    return [
+        f"cd {result.project_dir}",
+        "make install",
+        "make test",
+        "git remote add origin <your repository URL> && git push -u origin main",
+    ]
 
 
 def _default_pattern(catalog: Catalog) -> str:
     golden = [name for name, p in catalog.patterns.items() if p.tier == "golden"]
-    return "batch-prediction" if "batch-prediction" in catalog.patterns else (golden or list(catalog.patterns))[0]
+    return (
+        "batch-prediction"
+        if "batch-prediction" in catalog.patterns
+        else (golden or list(catalog.patterns))[0]
+    )
 
 
 def _check_target_free(target: Path, error: type[Exception]) -> None:
@@ -124,7 +140,8 @@ def _render_in_place(catalog, pattern, questions, answers, platform, target: Pat
         project = render_project(catalog, pattern, questions, answers, platform, staging)
         files = sorted(str(p.relative_to(project)) for p in project.rglob("*") if p.is_file())
         commit = gitops.init_and_commit(
-            project, f"Generate {pattern.name} project from mlgolden catalog {catalog.version}")
+            project, f"Generate {pattern.name} project from mlgolden catalog {catalog.version}"
+        )
         _check_target_free(target, UsageError)  # still free after the (slow) render?
         if target.is_dir():
             target.rmdir()  # an empty directory the user made for it
@@ -150,7 +167,7 @@ def _make_dirs(path: Path) -> list[Path]:
         try:
             folder.mkdir()
         except OSError as exc:
-            _remove_created(missing[missing.index(folder) + 1:])
+            _remove_created(missing[missing.index(folder) + 1 :])
             raise UsageError(f"cannot create {folder}: {exc.strerror}") from None
     return missing
 

@@ -46,8 +46,9 @@ def render_answers(
     questions = questions_for(catalog.spec.questions, pattern, platform)
     known = {item.id for item in questions}  # answers of another pattern are dropped on a switch
     values = collect(questions, [(origin, {k: v for k, v in answers.items() if k in known})])
-    return render_project(catalog, pattern, questions, values, platform, parent,
-                          validate_config=validate_config)
+    return render_project(
+        catalog, pattern, questions, values, platform, parent, validate_config=validate_config
+    )
 
 
 def project_root(path: Path) -> Path:

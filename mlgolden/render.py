@@ -75,13 +75,16 @@ def render_project(
     with RENDER_LOCK:  # cookiecutter changes the process's working directory while rendering
         _render_components(catalog, pattern, context, parent)
     _refuse_escapes(project_dir)
-    write_manifest(project_dir, Manifest(
-        pattern=pattern.name,
-        catalog=CatalogRef(source=catalog.source, version=catalog.version, commit=catalog.commit),
-        answers={k: v for k, v in answers.items() if not _is_secret(questions, k)},
-        platform=platform.model_dump(),
-        validate=validate_config or {},
-    ))
+    write_manifest(
+        project_dir,
+        Manifest(
+            pattern=pattern.name,
+            catalog=CatalogRef(source=catalog.source, version=catalog.version, commit=catalog.commit),
+            answers={k: v for k, v in answers.items() if not _is_secret(questions, k)},
+            platform=platform.model_dump(),
+            validate=validate_config or {},
+        ),
+    )
     return project_dir
 
 
@@ -95,8 +98,11 @@ def _render_components(catalog: Catalog, pattern: Pattern, context: dict, parent
         _refuse_unsafe_names(template_dir, context, catalog.trusted)
         try:
             generate_files(
-                repo_dir=str(template_dir), context=context, output_dir=str(parent),
-                overwrite_if_exists=True, accept_hooks=catalog.trusted,
+                repo_dir=str(template_dir),
+                context=context,
+                output_dir=str(parent),
+                overwrite_if_exists=True,
+                accept_hooks=catalog.trusted,
             )
         except (CookiecutterException, TemplateError) as exc:
             raise UsageError(f"template error in component {component!r}: {_describe(exc)}") from None
@@ -125,12 +131,16 @@ def _refuse_unsafe_names(template_dir: Path, context: dict, trusted: bool) -> No
             path = Path(root) / name
             rendered = env.from_string(name).render(**context) if "{" in name else name
             if rendered in {".", ".."} or "/" in rendered or "\\" in rendered or "\0" in rendered:
-                raise UsageError(f"template path {path.relative_to(template_dir)} renders to "
-                                 f"{rendered!r}, which points outside the project; refused")
+                raise UsageError(
+                    f"template path {path.relative_to(template_dir)} renders to "
+                    f"{rendered!r}, which points outside the project; refused"
+                )
             if path.is_symlink() and not trusted:
-                raise UsageError(f"template {path.relative_to(template_dir)} is a symlink; an "
-                                 "untrusted catalog may not hold symlinks",
-                                 hint="pass --trust if you trust this catalog")
+                raise UsageError(
+                    f"template {path.relative_to(template_dir)} is a symlink; an "
+                    "untrusted catalog may not hold symlinks",
+                    hint="pass --trust if you trust this catalog",
+                )
 
 
 def _refuse_escapes(project_dir: Path) -> None:

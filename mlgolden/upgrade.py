@@ -94,8 +94,11 @@ def upgrade_repo(path: Path, opts: UpgradeOptions) -> Outcome:
         outcome.result, outcome.exit_code = "behind", 1
         outcome.detail = f"current {manifest.catalog.version}, newest {target_version}"
         return outcome
-    with _lock(root), tempfile.TemporaryDirectory(prefix="mlgolden-upgrade-") as tmp, \
-            open_catalog(_source_arg(manifest.catalog.source), target_ref) as catalog:
+    with (
+        _lock(root),
+        tempfile.TemporaryDirectory(prefix="mlgolden-upgrade-") as tmp,
+        open_catalog(_source_arg(manifest.catalog.source), target_ref) as catalog,
+    ):
         plan = make_plan(root, manifest, catalog, opts)
         if plan.current == plan.target and plan.answers == manifest.answers and not plan.switching:
             outcome.result, outcome.detail = "current", "the answers are unchanged"
@@ -125,15 +128,17 @@ def inspect(path: Path, *, need_clean: bool) -> Path:
     if need_clean:
         busy = gitops.in_progress(root)
         if busy:
-            raise UsageError(f"a git {busy} is in progress in {root}",
-                             hint=f"finish it or run `git {busy} --abort` first")
+            raise UsageError(
+                f"a git {busy} is in progress in {root}", hint=f"finish it or run `git {busy} --abort` first"
+            )
         if gitops.current_branch(root) is None:
             raise UsageError(f"{root} is on a detached HEAD", hint="switch to a branch first")
         dirty = gitops.dirty_paths(root)
         if dirty:
             more = f" and {len(dirty) - 1} more" if len(dirty) > 1 else ""
-            raise UsageError(f"{root} has uncommitted changes ({dirty[0]}{more})",
-                             hint="commit or stash them first")
+            raise UsageError(
+                f"{root} has uncommitted changes ({dirty[0]}{more})", hint="commit or stash them first"
+            )
     return root
 
 
@@ -173,8 +178,9 @@ def make_plan(root: Path, manifest: Manifest, catalog, opts: UpgradeOptions) -> 
     answers = dict(manifest.answers)
     for key, value in parse_set_options(opts.sets).items():
         if key not in questions:
-            raise UsageError(f"--set: unknown question {key!r}",
-                             hint=f"this pattern asks: {', '.join(sorted(questions))}")
+            raise UsageError(
+                f"--set: unknown question {key!r}", hint=f"this pattern asks: {', '.join(sorted(questions))}"
+            )
         try:
             answers[key] = coerce(questions[key], value, answers)
         except AnswerError as exc:
@@ -185,11 +191,20 @@ def make_plan(root: Path, manifest: Manifest, catalog, opts: UpgradeOptions) -> 
     except UsageError:
         older = False
     if older:
-        raise UsageError(f"{catalog_version} is older than the project's "
-                         f"{manifest.catalog.version}; downgrades are refused")
-    return Plan(root=root, manifest=manifest, current=manifest.catalog.version,
-                target=catalog.version, answers=answers, pattern=pattern.name,
-                switching=pattern.name != manifest.pattern, platform=platform)
+        raise UsageError(
+            f"{catalog_version} is older than the project's "
+            f"{manifest.catalog.version}; downgrades are refused"
+        )
+    return Plan(
+        root=root,
+        manifest=manifest,
+        current=manifest.catalog.version,
+        target=catalog.version,
+        answers=answers,
+        pattern=pattern.name,
+        switching=pattern.name != manifest.pattern,
+        platform=platform,
+    )
 
 
 def commit_renders(plan: Plan, catalog, tmp: Path) -> tuple[str, str]:
@@ -197,11 +212,23 @@ def commit_renders(plan: Plan, catalog, tmp: Path) -> tuple[str, str]:
     manifest = plan.manifest
     validate_config = manifest.validate_.model_dump()
     with open_recorded_catalog(manifest) as recorded:
-        base_dir = render_answers(recorded, manifest.pattern, manifest.answers,
-                                  recorded_platform(manifest), tmp / "base",
-                                  validate_config=validate_config)
-    target_dir = render_answers(catalog, plan.pattern, plan.answers, plan.platform, tmp / "target",
-                                validate_config=validate_config, origin="--set")
+        base_dir = render_answers(
+            recorded,
+            manifest.pattern,
+            manifest.answers,
+            recorded_platform(manifest),
+            tmp / "base",
+            validate_config=validate_config,
+        )
+    target_dir = render_answers(
+        catalog,
+        plan.pattern,
+        plan.answers,
+        plan.platform,
+        tmp / "target",
+        validate_config=validate_config,
+        origin="--set",
+    )
     index = tmp / "index"
     base_tree = gitops.tree_of_directory(plan.root, base_dir, index)
     index.unlink(missing_ok=True)
@@ -216,10 +243,14 @@ def commit_renders(plan: Plan, catalog, tmp: Path) -> tuple[str, str]:
 
 def apply(plan: Plan, base: str, target: str, outcome: Outcome) -> Outcome:
     root = plan.root
-    blocked = gitops.untracked_existing(root, [p for s, p in gitops.diff_names(root, base, target) if s == "A"])
+    blocked = gitops.untracked_existing(
+        root, [p for s, p in gitops.diff_names(root, base, target) if s == "A"]
+    )
     if blocked:
-        raise UsageError(f"the new template adds {blocked[0]}, which exists untracked or git-ignored "
-                         "in the repo; move it away first")
+        raise UsageError(
+            f"the new template adds {blocked[0]}, which exists untracked or git-ignored "
+            "in the repo; move it away first"
+        )
     try:
         result = gitops.cherry_pick(root, target)
         if not result.ok:
@@ -266,8 +297,9 @@ def dry_run(plan: Plan, base: str, target: str, outcome: Outcome) -> Outcome:
         outcome.changes.append(("conflict" if path in conflicted else words.get(status, status), path))
     outcome.conflicts = conflicted
     outcome.result = "planned"
-    outcome.detail = (f"{len(outcome.changes)} change(s), "
-                      f"{'no conflicts' if clean else f'{len(conflicted)} conflict(s)'}")
+    outcome.detail = (
+        f"{len(outcome.changes)} change(s), {'no conflicts' if clean else f'{len(conflicted)} conflict(s)'}"
+    )
     return outcome
 
 
@@ -278,8 +310,9 @@ def _lock(root: Path):
         fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
     except FileExistsError:
         if _holder_alive(lock):
-            raise UsageError(f"another mlgolden upgrade is running on {root}",
-                             hint="wait for it to finish") from None
+            raise UsageError(
+                f"another mlgolden upgrade is running on {root}", hint="wait for it to finish"
+            ) from None
         lock.unlink(missing_ok=True)  # its process died (e.g. SIGKILL): take over
         fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
     try:

@@ -27,8 +27,10 @@ def describe(outcome: Outcome, report: Reporter) -> None:
         report.info(f"{repo}: behind: current {outcome.current}, newest {outcome.target}")
         report.info("  run `mlgolden upgrade` to take it")
     elif outcome.result == "planned":
-        report.info(f"{repo}: upgrade {outcome.current} → {outcome.target} would make "
-                    f"{outcome.detail} (dry run: nothing changed)")
+        report.info(
+            f"{repo}: upgrade {outcome.current} → {outcome.target} would make "
+            f"{outcome.detail} (dry run: nothing changed)"
+        )
         for what, path in outcome.changes:
             report.info(f"  {what:<9} {path}")
     elif outcome.result == "upgraded":
@@ -50,8 +52,9 @@ def _fleet(paths: list[Path], opts: UpgradeOptions, jobs: int, report: Reporter)
     columns = (TextColumn("upgrading"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"))
     with Progress(*columns, console=report.console, transient=True, disable=report.quiet) as bar:
         task = bar.add_task("", total=len(paths))
-        outcomes = upgrade_fleet(paths, opts, jobs=jobs,
-                                 progress=lambda o: bar.update(task, advance=1, description=str(o.repo)))
+        outcomes = upgrade_fleet(
+            paths, opts, jobs=jobs, progress=lambda o: bar.update(task, advance=1, description=str(o.repo))
+        )
     table = Table("repo", "from", "to", "result", "why")
     table.columns[0].overflow = "fold"
     for outcome in outcomes:

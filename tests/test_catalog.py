@@ -60,14 +60,29 @@ def test_plain_directory_catalog_uses_its_declared_version(tmp_path):
 @pytest.mark.parametrize(
     ("breakage", "message"),
     [
-        (lambda r: (r / "patterns" / "live-service.yml").write_text("name: live-service\ntitle: x\n"), "pattern file"),
+        (
+            lambda r: (r / "patterns" / "live-service.yml").write_text("name: live-service\ntitle: x\n"),
+            "pattern file",
+        ),
         (lambda r: (r / "patterns" / "live-service.yml").write_text("name: [unclosed\n"), "not valid YAML"),
-        (lambda r: (r / "patterns" / "live-service.yml").write_text(
-            (r / "patterns" / "live-service.yml").read_text().replace("tier: golden", "tier: gold")), "tier"),
-        (lambda r: (r / "patterns" / "live-service.yml").write_text(
-            (r / "patterns" / "live-service.yml").read_text() + "colour: blue\n"), "unknown field"),
-        (lambda r: (r / "patterns" / "live-service.yml").write_text(
-            (r / "patterns" / "live-service.yml").read_text().replace("[base,", "[base, kafka,")), "unknown component 'kafka'"),
+        (
+            lambda r: (r / "patterns" / "live-service.yml").write_text(
+                (r / "patterns" / "live-service.yml").read_text().replace("tier: golden", "tier: gold")
+            ),
+            "tier",
+        ),
+        (
+            lambda r: (r / "patterns" / "live-service.yml").write_text(
+                (r / "patterns" / "live-service.yml").read_text() + "colour: blue\n"
+            ),
+            "unknown field",
+        ),
+        (
+            lambda r: (r / "patterns" / "live-service.yml").write_text(
+                (r / "patterns" / "live-service.yml").read_text().replace("[base,", "[base, kafka,")
+            ),
+            "unknown component 'kafka'",
+        ),
         (lambda r: (r / "catalog.yml").unlink(), "catalog file"),
     ],
     ids=["missing-fields", "bad-yaml", "bad-tier", "extra-field", "unknown-component", "no-catalog-yml"],
@@ -75,8 +90,7 @@ def test_plain_directory_catalog_uses_its_declared_version(tmp_path):
 def test_broken_pattern_files_are_reported_clearly(tmp_path, breakage, message):
     repo = copy_builtin_catalog(tmp_path / "dir")
     breakage(repo)
-    with pytest.raises(UsageError) as info:
-        with open_catalog(str(repo)) as catalog:
-            catalog.patterns  # noqa: B018
+    with pytest.raises(UsageError) as info, open_catalog(str(repo)) as catalog:
+        catalog.patterns  # noqa: B018
     assert message in info.value.one_line()
     assert "\n" not in info.value.one_line()

@@ -17,8 +17,14 @@ DOWN = "\x1b[B"
 
 def spawn(out: Path, *args: str) -> pexpect.spawn:
     env = {**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm", "COLUMNS": "120", "LINES": "40"}
-    child = pexpect.spawn(sys.executable, ["-m", "mlgolden", "new", "--output-dir", str(out), *args],
-                          env=env, encoding="utf-8", timeout=30, dimensions=(40, 120))
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "mlgolden", "new", "--output-dir", str(out), *args],
+        env=env,
+        encoding="utf-8",
+        timeout=30,
+        dimensions=(40, 120),
+    )
     return child
 
 
@@ -48,11 +54,28 @@ def test_interview_gives_the_same_project_as_the_equivalent_command(cli, tmp_pat
     child.close()
     assert child.exitstatus == 0, child.before
 
-    result = cli("new", "--no-input", "--pattern", "live-service", "--name", "Fraud Scorer",
-                 "--set", "description=Scores card payments for fraud", "--set", "owner_team=payments-ml",
-                 "--set", "gpu=true", "--set", "data_classification=confidential",
-                 "--set", "min_instances=2", "--set", "max_instances=5",
-                 "--output-dir", str(tmp_path / "batch"))
+    result = cli(
+        "new",
+        "--no-input",
+        "--pattern",
+        "live-service",
+        "--name",
+        "Fraud Scorer",
+        "--set",
+        "description=Scores card payments for fraud",
+        "--set",
+        "owner_team=payments-ml",
+        "--set",
+        "gpu=true",
+        "--set",
+        "data_classification=confidential",
+        "--set",
+        "min_instances=2",
+        "--set",
+        "max_instances=5",
+        "--output-dir",
+        str(tmp_path / "batch"),
+    )
     assert result.code == 0, result.err
     interactive = tmp_path / "interactive" / "fraud-scorer"
     scripted = tmp_path / "batch" / "fraud-scorer"
@@ -71,8 +94,15 @@ def test_ctrl_c_anywhere_leaves_nothing(tmp_path, stage):
         child.expect_exact("Project name")
     if stage == "confirm":
         child.send("\r")
-        for prompt in ("description", "Owner team", "Python version", "GPU", "classification",
-                       "Schedule", "Output table"):
+        for prompt in (
+            "description",
+            "Owner team",
+            "Python version",
+            "GPU",
+            "classification",
+            "Schedule",
+            "Output table",
+        ):
             child.expect_exact(prompt)
             child.send("\r")
         child.expect_exact("Create the project?")
@@ -88,8 +118,7 @@ def test_declining_the_summary_writes_nothing(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     child = spawn(out, "--pattern", "streamlit-demo")
-    for prompt in ("Project name", "description", "Owner team", "Python version", "GPU",
-                   "classification"):
+    for prompt in ("Project name", "description", "Owner team", "Python version", "GPU", "classification"):
         answer(child, prompt, "\r")
     answer(child, "Where do predictions come from?", DOWN + "\r")  # service -> asks the URL
     answer(child, "URL of the live service", CTRL_U + "ftp://nope\r")

@@ -72,7 +72,9 @@ def test_same_answers_render_identical_trees_and_the_answers_file_round_trips(cl
     assert again.code == 0, again.err
     assert snapshot(first / "churn-model") == snapshot(second / "churn-model")
     # same content -> same git tree object
-    assert git(first / "churn-model", "rev-parse", "HEAD^{tree}") == git(second / "churn-model", "rev-parse", "HEAD^{tree}")
+    assert git(first / "churn-model", "rev-parse", "HEAD^{tree}") == git(
+        second / "churn-model", "rev-parse", "HEAD^{tree}"
+    )
     data = yaml.safe_load(manifest.read_text())
     assert data["pattern"] == pattern
     assert data["answers"]["gpu"] is True
@@ -82,8 +84,16 @@ def test_same_answers_render_identical_trees_and_the_answers_file_round_trips(cl
 def test_set_and_answers_file_go_through_validation_and_layer(cli, tmp_path):
     answers = tmp_path / "answers.yml"
     answers.write_text("pattern: live-service\nproject_name: fraud api\nmax_instances: 7\nmin_instances: 2\n")
-    result = cli("new", "--no-input", "--answers", str(answers), "--set", "max_instances=9",
-                 "--output-dir", str(tmp_path / "out"))
+    result = cli(
+        "new",
+        "--no-input",
+        "--answers",
+        str(answers),
+        "--set",
+        "max_instances=9",
+        "--output-dir",
+        str(tmp_path / "out"),
+    )
     assert result.code == 0, result.err
     data = yaml.safe_load((tmp_path / "out" / "fraud-api" / MANIFEST).read_text())
     assert data["pattern"] == "live-service"
@@ -99,8 +109,10 @@ def test_an_empty_target_directory_is_used(cli, tmp_path):
 
 def test_platform_file_overrides_defaults(cli, tmp_path):
     platform = tmp_path / "platform.yml"
-    platform.write_text("registry: registry.acme.io/ml\npython:\n  supported: ['3.10', '3.11']\n"
-                        "  default: '3.10'\nbase_images:\n  cpu: registry.acme.io/ml/py:{python_version}\n")
+    platform.write_text(
+        "registry: registry.acme.io/ml\npython:\n  supported: ['3.10', '3.11']\n"
+        "  default: '3.10'\nbase_images:\n  cpu: registry.acme.io/ml/py:{python_version}\n"
+    )
     result = new(cli, tmp_path / "o", "live-service", "--platform", str(platform))
     assert result.code == 0, result.err
     data = yaml.safe_load((tmp_path / "o" / "churn-model" / MANIFEST).read_text())
@@ -113,7 +125,7 @@ def test_patterns_list_and_show(cli):
     listed = cli("patterns")
     assert listed.code == 0
     for name in PATTERNS:
-        assert re.search(rf"^{name}\s+golden\s+\S", listed.out, re.M)
+        assert re.search(rf"^{name}\s+golden\s+\S", listed.out, re.MULTILINE)
     shown = cli("patterns", "show", "batch-prediction")
     assert shown.code == 0
     for needle in ("schedule", "0 3 * * *", "output_table", "airflow", "python_version", "3.11"):
@@ -130,6 +142,7 @@ def test_version_and_help_with_examples(cli):
 
 
 def test_cli_import_stays_light():
-    code = "import sys, mlgolden.cli; print(sorted(m for m in ('git', 'cookiecutter', 'questionary', 'pydantic') if m in sys.modules))"
+    heavy = "('git', 'cookiecutter', 'questionary', 'pydantic', 'rich')"
+    code = f"import sys, mlgolden.cli; print(sorted(m for m in {heavy} if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
     assert out.strip() == "[]"

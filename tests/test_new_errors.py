@@ -49,17 +49,37 @@ CASES = [
     ("unsupported-python", lambda r: ["--set", "python_version=2.7"], "not one of"),
     ("malformed-answers", lambda r: ["--answers", str(_write(r / "a.yml", "key: [oops"))], "not valid YAML"),
     ("answers-not-mapping", lambda r: ["--answers", str(_write(r / "a.yml", "- a\n- b\n"))], "mapping"),
-    ("answers-unknown-key", lambda r: ["--answers", str(_write(r / "a.yml", "flavour: x\n"))], "unknown question 'flavour'"),
+    (
+        "answers-unknown-key",
+        lambda r: ["--answers", str(_write(r / "a.yml", "flavour: x\n"))],
+        "unknown question 'flavour'",
+    ),
     ("answers-missing-file", lambda r: ["--answers", str(r / "nope.yml")], "does not exist"),
     ("missing-catalog", lambda r: ["--catalog", str(r / "no-catalog")], "does not exist"),
     ("unknown-ref", lambda r: ["--catalog", str(_tagged(r)), "--ref", "v9.9.9"], "unknown ref 'v9.9.9'"),
     ("unknown-builtin-ref", lambda r: ["--ref", "0.0.1"], "unknown ref"),
-    ("ref-on-plain-dir", lambda r: ["--catalog", str(copy_builtin_catalog(r / "c")), "--ref", "v1"], "--ref needs a git catalog"),
+    (
+        "ref-on-plain-dir",
+        lambda r: ["--catalog", str(copy_builtin_catalog(r / "c")), "--ref", "v1"],
+        "--ref needs a git catalog",
+    ),
     ("template-syntax-error", lambda r: ["--catalog", str(_broken_template_catalog(r))], "template error"),
     ("undefined-variable", lambda r: ["--catalog", str(_undefined_variable_catalog(r))], "no_such_answer"),
-    ("required-no-default", lambda r: ["--catalog", str(_required_without_default(r))], "--set owner_team=VALUE"),
-    ("bad-platform", lambda r: ["--platform", str(_write(r / "p.yml", "python:\n  supported: ['two']\n"))], "platform settings"),
-    ("max-below-min", lambda r: ["--pattern", "live-service", "--set", "min_instances=5", "--set", "max_instances=2"], "at least min_instances"),
+    (
+        "required-no-default",
+        lambda r: ["--catalog", str(_required_without_default(r))],
+        "--set owner_team=VALUE",
+    ),
+    (
+        "bad-platform",
+        lambda r: ["--platform", str(_write(r / "p.yml", "python:\n  supported: ['two']\n"))],
+        "platform settings",
+    ),
+    (
+        "max-below-min",
+        lambda r: ["--pattern", "live-service", "--set", "min_instances=5", "--set", "max_instances=2"],
+        "at least min_instances",
+    ),
 ]
 
 
@@ -95,8 +115,9 @@ def test_non_empty_target_is_refused_and_untouched(cli, tmp_path):
 
 def test_output_dir_created_by_a_failing_run_is_removed(cli, tmp_path):
     out = tmp_path / "deep" / "out"
-    result = cli("new", "--no-input", "--output-dir", str(out), "--catalog",
-                 str(_broken_template_catalog(tmp_path)))
+    result = cli(
+        "new", "--no-input", "--output-dir", str(out), "--catalog", str(_broken_template_catalog(tmp_path))
+    )
     assert result.code == 2
     assert not (tmp_path / "deep").exists()
 

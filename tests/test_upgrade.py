@@ -34,12 +34,14 @@ components:
   other: {description: files only beta has}
 """
 PATTERNS = {
-    "patterns/alpha.yml": "name: alpha\ntitle: Alpha\ntier: golden\ndescription: first\ncomponents: [base, extra]\n",
-    "patterns/beta.yml": "name: beta\ntitle: Beta\ntier: silver\ndescription: second\ncomponents: [base, other]\n",
+    "patterns/alpha.yml": "name: alpha\ntitle: Alpha\ntier: golden\ndescription: first\n"
+    "components: [base, extra]\n",
+    "patterns/beta.yml": "name: beta\ntitle: Beta\ntier: silver\ndescription: second\n"
+    "components: [base, other]\n",
 }
 B = "templates/base/{{cookiecutter.project_slug}}/"
 E = "templates/extra/{{cookiecutter.project_slug}}/"
-O = "templates/other/{{cookiecutter.project_slug}}/"
+OTHER = "templates/other/{{cookiecutter.project_slug}}/"
 CONFIG_V1 = "".join(f"setting_{i} = {i}\n" for i in range(1, 21))
 PNG_V1 = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
 PNG_V2 = b"\x89PNG\r\n\x1a\n" + bytes(reversed(range(256))) * 4
@@ -54,7 +56,7 @@ V1 = {
     B + ".gitignore": "data/\n",
     E + "extra.txt": "alpha only\n",
     E + "extra_edited.txt": "alpha only; the team edits this\n",
-    O + "other.txt": "beta only\n",
+    OTHER + "other.txt": "beta only\n",
 }
 
 
@@ -84,8 +86,18 @@ def catalog(tmp_path) -> Path:
 
 @pytest.fixture
 def project(cli, tmp_path, catalog) -> Path:
-    result = cli("new", "--no-input", "--catalog", str(catalog), "--ref", "v1.0.0", "--pattern", "alpha",
-                 "--output-dir", str(tmp_path / "work"))
+    result = cli(
+        "new",
+        "--no-input",
+        "--catalog",
+        str(catalog),
+        "--ref",
+        "v1.0.0",
+        "--pattern",
+        "alpha",
+        "--output-dir",
+        str(tmp_path / "work"),
+    )
     assert result.code == 0, result.err
     return tmp_path / "work" / "demo-app"
 
@@ -185,8 +197,21 @@ def test_two_steps_equal_one_step(cli, tmp_path, catalog):
     trees = []
     for steps in (["v1.1.0", "v1.2.0"], ["v1.2.0"]):
         out = tmp_path / f"steps{len(steps)}"
-        assert cli("new", "--no-input", "--catalog", str(catalog), "--ref", "v1.0.0", "--pattern", "alpha",
-                   "--output-dir", str(out)).code == 0
+        assert (
+            cli(
+                "new",
+                "--no-input",
+                "--catalog",
+                str(catalog),
+                "--ref",
+                "v1.0.0",
+                "--pattern",
+                "alpha",
+                "--output-dir",
+                str(out),
+            ).code
+            == 0
+        )
         for ref in steps:
             assert cli("upgrade", str(out / "demo-app"), "--ref", ref).code == 0
         trees.append(git(out / "demo-app", "rev-parse", "HEAD^{tree}"))
@@ -319,8 +344,23 @@ def test_a_second_upgrade_cannot_interleave(cli, project):
 def test_fleet_upgrades_each_repo_on_a_branch_and_survives_failures(cli, tmp_path, catalog):
     repos = []
     for name in ("one-app", "two-app", "three-app"):
-        assert cli("new", "--no-input", "--catalog", str(catalog), "--ref", "v1.0.0", "--pattern", "alpha",
-                   "--name", name, "--output-dir", str(tmp_path / "fleet")).code == 0
+        assert (
+            cli(
+                "new",
+                "--no-input",
+                "--catalog",
+                str(catalog),
+                "--ref",
+                "v1.0.0",
+                "--pattern",
+                "alpha",
+                "--name",
+                name,
+                "--output-dir",
+                str(tmp_path / "fleet"),
+            ).code
+            == 0
+        )
         repos.append(tmp_path / "fleet" / name)
     config = repos[1] / "config.txt"
     config.write_text(config.read_text().replace("setting_20 = 20", "setting_20 = 7"))
@@ -330,8 +370,11 @@ def test_fleet_upgrades_each_repo_on_a_branch_and_survives_failures(cli, tmp_pat
     listing.write_text("# our fleet\n" + "".join(f"fleet/{r.name}\n" for r in repos) + "missing-repo\n")
     result = cli("upgrade", "--repos", str(listing), "--jobs", "3")
     assert result.code == 1
-    results = [cells[4].strip() for cells in (line.split("│") for line in result.out.splitlines())
-               if len(cells) == 7 and cells[3].strip()]
+    results = [
+        cells[4].strip()
+        for cells in (line.split("│") for line in result.out.splitlines())
+        if len(cells) == 7 and cells[3].strip()
+    ]
     assert results == ["upgraded", "conflicts", "failed", "failed"], result.out
     assert "uncommitted changes" in result.out and "does not exist" in result.out
     assert git(repos[0], "branch", "--show-current").strip() == "mlgolden/upgrade-1.2.0"
@@ -357,8 +400,12 @@ def test_interrupted_upgrade_leaves_the_repo_as_before_or_abortable(tmp_path, pr
     seen = {"before": 0, "abortable": 0, "upgraded": 0}
     for trial in range(20):
         sig = rng.choice([signal.SIGINT, signal.SIGTERM, signal.SIGKILL])
-        proc = subprocess.Popen([sys.executable, "-m", "mlgolden", "upgrade", str(project), "--ref", "v1.1.0"],
-                                env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "mlgolden", "upgrade", str(project), "--ref", "v1.1.0"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         time.sleep(rng.uniform(0.05, 1.2))
         proc.send_signal(sig)
         proc.communicate(timeout=60)
