@@ -138,10 +138,36 @@ def _builtin_current_version() -> str:
     return str(data["version"])
 
 
+def settings_file() -> Path:
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "mlgolden" / "settings.yml"
+
+
+def trusted_by_settings(source: str) -> bool:
+    """Whether the user's settings file lists ``source`` (or a prefix of it) as trusted."""
+    path = settings_file()
+    if not path.is_file():
+        return False
+    data = read_yaml(path, what="user settings") or {}
+    entries = data.get("trusted_catalogs", []) if isinstance(data, dict) else []
+    if not isinstance(entries, list):
+        raise UsageError(f"user settings {path}: trusted_catalogs must be a list")
+    candidates = {source, _source_id(source)}
+    return any(
+        str(e) and any(c == str(e) or c.startswith(str(e).rstrip("/") + "/") for c in candidates)
+        for e in entries
+    )
+
+
 def open_catalog(source: str | None = None, ref: str | None = None, *, trust: bool = False) -> Catalog:
-    """Check out ``source`` at ``ref`` (default: its newest version) and return it."""
+    """Check out ``source`` at ``ref`` (default: its newest version) and return it.
+
+    The built-in catalog is trusted; another one when ``trust`` is given (--trust) or the user's
+    settings list it. Untrusted catalogs may not run hooks, load Jinja extensions or hold symlinks.
+    """
     if source in (None, BUILTIN):
         return _open_builtin(ref)
+    trust = trust or trusted_by_settings(source)
     if gitops.is_git_source(source):
         return _open_git(source, ref, trusted=trust)
     path = Path(source)

@@ -88,6 +88,7 @@ class CatalogSpec(Strict):
     version: str
     questions: list[Question]
     components: dict[str, Component]
+    extensions: list[str] = []  # Jinja extensions (import paths); loaded only for trusted catalogs
 
 
 # --- platform settings --------------------------------------------------------------------

@@ -26,6 +26,7 @@ from mlgolden.answers import (
 from mlgolden.catalog import Catalog, open_catalog
 from mlgolden.errors import Interrupted, UsageError
 from mlgolden.interview import Interview
+from mlgolden.locking import pid_alive
 from mlgolden.platform import load_platform
 from mlgolden.render import render_project
 from mlgolden.ui import Reporter
@@ -131,8 +132,9 @@ def _check_target_free(target: Path, error: type[Exception]) -> None:
 
 def _render_in_place(catalog, pattern, questions, answers, platform, target: Path, output_dir: Path):
     created = _make_dirs(output_dir)
+    _remove_stale_staging(output_dir)
     try:
-        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=output_dir))
+        staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=output_dir))
     except OSError as exc:
         _remove_created(created)
         raise UsageError(f"cannot write to {output_dir}: {exc.strerror}") from None
@@ -154,6 +156,14 @@ def _render_in_place(catalog, pattern, questions, answers, platform, target: Pat
         raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _remove_stale_staging(output_dir: Path) -> None:
+    """Staging folders of runs that were killed (SIGKILL leaves no chance to clean up)."""
+    for folder in output_dir.glob(f"{STAGING_PREFIX}*"):
+        pid = folder.name.removeprefix(STAGING_PREFIX).split("-", 1)[0]
+        if pid.isdigit() and not pid_alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _make_dirs(path: Path) -> list[Path]:

@@ -53,7 +53,7 @@ def build_context(
         template_version=catalog.version,
         base_image=base_image(platform, str(values["python_version"]), bool(values["gpu"])),
         platform=platform.model_dump(),
-        _extensions=[BUILTIN_EXTENSION],
+        _extensions=[BUILTIN_EXTENSION, *catalog.spec.extensions],
     )
     return {"cookiecutter": values}
 
@@ -93,6 +93,7 @@ def _render_components(catalog: Catalog, pattern: Pattern, context: dict, parent
     from cookiecutter.generate import generate_files  # noqa: PLC0415
     from jinja2 import TemplateError  # noqa: PLC0415
 
+    _refuse_untrusted_code(catalog, pattern)
     for component in pattern.components:
         template_dir = catalog.template_dir(component)
         _refuse_unsafe_names(template_dir, context, catalog.trusted)
@@ -106,6 +107,26 @@ def _render_components(catalog: Catalog, pattern: Pattern, context: dict, parent
             )
         except (CookiecutterException, TemplateError) as exc:
             raise UsageError(f"template error in component {component!r}: {_describe(exc)}") from None
+
+
+def _refuse_untrusted_code(catalog: Catalog, pattern: Pattern) -> None:
+    """Hooks and Jinja extensions are code: they run only for a trusted catalog."""
+    if catalog.trusted:
+        return
+    hint = "pass --trust, or list the catalog under trusted_catalogs in ~/.config/mlgolden/settings.yml"
+    if catalog.spec.extensions:
+        raise UsageError(
+            f"catalog {catalog.source} loads Jinja extensions ({', '.join(catalog.spec.extensions)}) "
+            "and is not trusted; refused",
+            hint=hint,
+        )
+    for component in pattern.components:
+        if (catalog.template_dir(component) / "hooks").is_dir():
+            raise UsageError(
+                f"catalog {catalog.source} has cookiecutter hooks in templates/{component}/hooks "
+                "and is not trusted; refused",
+                hint=hint,
+            )
 
 
 def _is_secret(questions: list[Resolved], key: str) -> bool:

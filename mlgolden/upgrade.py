@@ -17,9 +17,7 @@ size, history or git-ignored files, which are never read.
 
 from __future__ import annotations
 
-import os
 import tempfile
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +25,7 @@ from mlgolden import gitops
 from mlgolden.answers import AnswerError, coerce, parse_set_options, questions_for
 from mlgolden.catalog import available_versions, open_catalog, version_key
 from mlgolden.errors import Interrupted, MlgoldenError, OperationError, UsageError
+from mlgolden.locking import repo_lock
 from mlgolden.models import Manifest, PlatformSettings
 from mlgolden.platform import load_platform
 from mlgolden.project import open_recorded_catalog, recorded_platform, render_answers
@@ -43,6 +42,7 @@ class UpgradeOptions:
     check: bool = False
     dry_run: bool = False
     platform_file: Path | None = None
+    trust: bool = False
     branch: bool = False  # fleet mode: work on mlgolden/upgrade-<version>
 
 
@@ -95,15 +95,15 @@ def upgrade_repo(path: Path, opts: UpgradeOptions) -> Outcome:
         outcome.detail = f"current {manifest.catalog.version}, newest {target_version}"
         return outcome
     with (
-        _lock(root),
+        repo_lock(gitops.git_dir(root) / LOCK_NAME, root),
         tempfile.TemporaryDirectory(prefix="mlgolden-upgrade-") as tmp,
-        open_catalog(_source_arg(manifest.catalog.source), target_ref) as catalog,
+        open_catalog(_source_arg(manifest.catalog.source), target_ref, trust=opts.trust) as catalog,
     ):
         plan = make_plan(root, manifest, catalog, opts)
         if plan.current == plan.target and plan.answers == manifest.answers and not plan.switching:
             outcome.result, outcome.detail = "current", "the answers are unchanged"
             return outcome
-        base, target = commit_renders(plan, catalog, Path(tmp))
+        base, target = commit_renders(plan, catalog, Path(tmp), trust=opts.trust)
         if opts.dry_run:
             return dry_run(plan, base, target, outcome)
         if opts.branch and gitops.current_branch(root) != upgrade_branch(plan.target):
@@ -207,11 +207,11 @@ def make_plan(root: Path, manifest: Manifest, catalog, opts: UpgradeOptions) -> 
     )
 
 
-def commit_renders(plan: Plan, catalog, tmp: Path) -> tuple[str, str]:
+def commit_renders(plan: Plan, catalog, tmp: Path, *, trust: bool = False) -> tuple[str, str]:
     """Render base and target and store them as two commits (target's parent is base)."""
     manifest = plan.manifest
     validate_config = manifest.validate_.model_dump()
-    with open_recorded_catalog(manifest) as recorded:
+    with open_recorded_catalog(manifest, trust=trust) as recorded:
         base_dir = render_answers(
             recorded,
             manifest.pattern,
@@ -301,42 +301,6 @@ def dry_run(plan: Plan, base: str, target: str, outcome: Outcome) -> Outcome:
         f"{len(outcome.changes)} change(s), {'no conflicts' if clean else f'{len(conflicted)} conflict(s)'}"
     )
     return outcome
-
-
-@contextmanager
-def _lock(root: Path):
-    lock = gitops.git_dir(root) / LOCK_NAME
-    try:
-        fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-    except FileExistsError:
-        if _holder_alive(lock):
-            raise UsageError(
-                f"another mlgolden upgrade is running on {root}", hint="wait for it to finish"
-            ) from None
-        lock.unlink(missing_ok=True)  # its process died (e.g. SIGKILL): take over
-        fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-    try:
-        os.write(fd, str(os.getpid()).encode())
-        os.close(fd)
-        yield
-    finally:
-        lock.unlink(missing_ok=True)
-
-
-def _holder_alive(lock: Path) -> bool:
-    try:
-        pid = int(lock.read_text().strip() or "0")
-    except (OSError, ValueError):
-        return True  # being written right now: assume alive
-    if pid <= 0:
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def safe_upgrade(path: Path, opts: UpgradeOptions) -> Outcome:
