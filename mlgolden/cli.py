@@ -115,6 +115,7 @@ def upgrade(
     repos: Path | None = typer.Option(None, "--repos", help="File listing repositories, one per line."),
     jobs: int = typer.Option(4, "--jobs", "-j", min=1, max=32, help="Repositories upgraded at once (fleets)."),
     platform: Path | None = typer.Option(None, "--platform", help="Platform settings file (or $MLGOLDEN_PLATFORM)."),
+    trust: bool = typer.Option(False, "--trust", help="Trust the catalog: allow its hooks, extensions and symlinks."),
 ) -> None:
     """Take a newer template version (or changed answers) with a three-way merge.
 
@@ -139,7 +140,7 @@ def upgrade(
     from mlgolden.upgrade import UpgradeOptions  # noqa: PLC0415
 
     opts = UpgradeOptions(ref=ref, sets=set_, pattern=pattern, check=check, dry_run=dry_run,
-                          platform_file=platform)
+                          platform_file=platform, trust=trust)
     code = upgrade_report.run(list(paths or []), repos, opts, jobs, _reporter())
     raise typer.Exit(code)
 
