@@ -90,3 +90,34 @@ def snapshot(root: Path, skip_git: bool = True) -> dict[str, str]:
 def listing(root: Path) -> list[str]:
     """Every entry under root (including hidden staging folders), for 'nothing written' checks."""
     return sorted(str(p.relative_to(root)) for p in root.rglob("*")) if root.exists() else []
+
+
+def in_ci() -> bool:
+    """True on CI (CI=true/1/yes), where no test may skip for a missing tool."""
+    import os  # noqa: PLC0415
+
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+
+
+def require_tool(name: str, found: object = None, hint: str = "") -> str:
+    """The tool's path (or `found`, when given and truthy). When the tool is absent the test skips
+    with a reason, except on CI (CI=true), where it fails: CI installs every tool
+    (scripts/setup-ci-tools.sh), so a missing one is a broken set-up, not a reason to skip.
+
+        hadolint = require_tool("hadolint")
+        python = require_tool("airflow venv", os.environ.get("MLGOLDEN_CI_AIRFLOW_PYTHON"), "run scripts/setup-ci-tools.sh")
+    """
+    import os  # noqa: PLC0415
+
+    import pytest  # noqa: PLC0415
+
+    if found is None:
+        found = shutil.which(name)
+    elif isinstance(found, (str, Path)) and not os.path.exists(found):
+        found = None
+    if found:
+        return str(found)
+    reason = f"{name} is not available" + (f" ({hint})" if hint else "")
+    if in_ci():
+        pytest.fail(f"{reason}; CI=true, so nothing may be skipped", pytrace=False)
+    pytest.skip(reason)
