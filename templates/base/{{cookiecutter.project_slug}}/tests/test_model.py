@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import subprocess
+import sys
+
+import joblib
 import numpy as np
 import pandas as pd
 import pytest
@@ -91,6 +95,20 @@ def test_train_cli_writes_the_model(
     assert out.is_file()
     assert "trained model 0.1.0+" in capsys.readouterr().out
     assert model.load(out).predict([RISKY]).tolist() == [1]
+
+
+def test_a_model_trained_by_the_cli_process_loads_here(sample_csv: Path, tmp_path: Path) -> None:
+    out = tmp_path / "model.joblib"
+    command = [sys.executable, "-m", model.__name__, "train", "--data", str(sample_csv)]
+    subprocess.run([*command, "--out", str(out)], check=True, capture_output=True)
+    assert model.load(out).version == model.train(sample_csv).version
+
+
+def test_load_refuses_a_file_that_is_not_a_model(tmp_path: Path) -> None:
+    path = tmp_path / "other.joblib"
+    joblib.dump({"something": "else"}, path)
+    with pytest.raises(TypeError, match="does not hold a model"):
+        model.load(path)
 
 
 def test_training_refuses_unlabelled_data(tmp_path: Path) -> None:

@@ -98,6 +98,13 @@ def test_missing_input_fails_clearly(
     assert "no input for 2026-01-01" in capsys.readouterr().err
 
 
+def test_a_bad_date_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        batch.main(["score", "--date", "01/01/2026"])
+    assert exit_info.value.code == 2
+    assert "is not a date like 2026-01-01" in capsys.readouterr().err
+
+
 def test_input_without_customer_id_is_refused(model_env: Path, tmp_path: Path) -> None:
     source = tmp_path / "input.csv"
     pd.DataFrame([{"tenure_months": 1, "monthly_charges": 2.0, "support_calls": 3}]).to_csv(

@@ -111,9 +111,17 @@ def train(csv_path: str | Path = DEFAULT_DATA) -> ChurnModel:
 
 
 def save(model: ChurnModel, path: str | Path | None = None) -> Path:
+    """Write the model; the file holds plain data and scikit-learn objects, not our classes, so
+    it loads whatever module trained it (`python -m ...model train` runs as __main__)."""
     target = Path(path) if path else model_path()
     target.parent.mkdir(parents=True, exist_ok=True)
-    joblib.dump(model, target)
+    data = {
+        "pipeline": model.pipeline,
+        "version": model.version,
+        "features": list(model.features),
+        "metrics": dict(model.metrics),
+    }
+    joblib.dump(data, target)
     return target
 
 
@@ -123,10 +131,10 @@ def load(path: str | Path | None = None) -> ChurnModel:
         raise FileNotFoundError(
             f"no model at {source}; train one with `python -m {__package__}.model train`"
         )
-    model = joblib.load(source)
-    if not isinstance(model, ChurnModel):
-        raise TypeError(f"{source} holds a {type(model).__name__}, not a ChurnModel")
-    return model
+    data = joblib.load(source)
+    if not isinstance(data, dict) or not isinstance(data.get("pipeline"), Pipeline):
+        raise TypeError(f"{source} does not hold a model saved by {__name__}.save")
+    return ChurnModel(**data)
 
 
 def load_or_train(path: str | Path | None = None, data: str | Path = DEFAULT_DATA) -> ChurnModel:

@@ -72,6 +72,13 @@ def run(
     return target, predictions
 
 
+def iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-01-01") from None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog=f"python -m {__package__}.batch", description="Score the input of one date."
@@ -79,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     score_cmd = commands.add_parser("score", help="score the input of one date")
     score_cmd.add_argument(
-        "--date", type=date.fromisoformat, required=True, help="the date to score (YYYY-MM-DD)"
+        "--date", type=iso_date, required=True, help="the date to score (YYYY-MM-DD)"
     )
     score_cmd.add_argument(
         "--input", type=Path, default=None, help="input CSV (default: the sample of the date)"
