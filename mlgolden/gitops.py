@@ -30,6 +30,14 @@ class GitResult:
         return self.status == 0
 
 
+def require_git() -> None:
+    """Fail early, before anything is written, when git is missing."""
+    import shutil  # noqa: PLC0415
+
+    if shutil.which("git") is None:
+        raise UsageError("git is not installed or not on PATH", hint="install git, then run again")
+
+
 def _git_module():
     try:
         import git

@@ -59,6 +59,7 @@ class NewResult:
 
 def create_project(opts: NewOptions, report: Reporter, interview: Interview | None = None) -> NewResult:
     """Create a project; ``interview`` is None for --no-input."""
+    gitops.require_git()
     cli_answers = parse_set_options(opts.sets)
     if opts.name is not None:
         cli_answers["project_name"] = opts.name

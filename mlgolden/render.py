@@ -145,12 +145,16 @@ def _describe(exc: Exception) -> str:
 def _refuse_unsafe_names(template_dir: Path, context: dict, trusted: bool) -> None:
     """No rendered path may leave the project; untrusted templates may not hold symlinks."""
     from cookiecutter.environment import StrictEnvironment
+    from jinja2 import TemplateError
 
     env = StrictEnvironment(context=context)
     for root, dirs, files in os.walk(template_dir):
         for name in [*dirs, *files]:
             path = Path(root) / name
-            rendered = env.from_string(name).render(**context) if "{" in name else name
+            try:
+                rendered = env.from_string(name).render(**context) if "{" in name else name
+            except TemplateError as exc:
+                raise UsageError(f"template error in the path {name!r}: {_describe(exc)}") from None
             if rendered in {".", ".."} or "/" in rendered or "\\" in rendered or "\0" in rendered:
                 raise UsageError(
                     f"template path {path.relative_to(template_dir)} renders to "

@@ -86,13 +86,12 @@ def upgrade_repo(path: Path, opts: UpgradeOptions) -> Outcome:
             gitops.switch(root, branch, create=False)  # a re-run continues where it stopped
             manifest = read_manifest(root)
     outcome = Outcome(repo=root, current=manifest.catalog.version, target=target_version)
-    wants_change = bool(opts.sets) or bool(opts.pattern and opts.pattern != manifest.pattern)
-    if target_version == manifest.catalog.version and not wants_change:
-        outcome.result, outcome.detail = "current", f"already at {target_version}"
-        return outcome
-    if opts.check:
-        outcome.result, outcome.exit_code = "behind", 1
-        outcome.detail = f"current {manifest.catalog.version}, newest {target_version}"
+    if opts.check:  # cheap: no render, no checkout of the catalog
+        if target_version == manifest.catalog.version:
+            outcome.result, outcome.detail = "current", f"already at {target_version}"
+        else:
+            outcome.result, outcome.exit_code = "behind", 1
+            outcome.detail = f"current {manifest.catalog.version}, newest {target_version}"
         return outcome
     with (
         repo_lock(gitops.git_dir(root) / LOCK_NAME, root),
@@ -101,7 +100,7 @@ def upgrade_repo(path: Path, opts: UpgradeOptions) -> Outcome:
     ):
         plan = make_plan(root, manifest, catalog, opts)
         if plan.current == plan.target and plan.answers == manifest.answers and not plan.switching:
-            outcome.result, outcome.detail = "current", "the answers are unchanged"
+            outcome.result, outcome.detail = "current", f"already at {plan.target}"
             return outcome
         base, target = commit_renders(plan, catalog, Path(tmp), trust=opts.trust)
         if opts.dry_run:
@@ -116,6 +115,7 @@ def upgrade_branch(version: str) -> str:
 
 
 def inspect(path: Path, *, need_clean: bool) -> Path:
+    gitops.require_git()
     if not path.exists():
         raise UsageError(f"{path} does not exist")
     root = gitops.toplevel(path) if path.is_dir() else None
@@ -151,6 +151,11 @@ def pick_target(manifest: Manifest, ref: str | None) -> tuple[str | None, str]:
         if not versions:
             raise UsageError(f"catalog {source} has no versions")
         target = versions[-1]
+        if current not in versions and not _is_plain_dir(source):
+            raise UsageError(
+                f"the answers file records catalog version {current}, which {source} does not have",
+                hint="was .mlgolden.yml edited? restore it from git history",
+            )
         return (None if _is_plain_dir(source) else target), target
     target = ref[1:] if ref.startswith("v") and ref[1:2].isdigit() else ref
     try:
