@@ -145,6 +145,45 @@ def upgrade(
     raise typer.Exit(code)
 
 
+@app.command()
+def validate(
+    path: Path = typer.Argument(Path("."), help="The project to check (default: current directory)."),
+    format_: str = typer.Option("text", "--format", "-f", metavar="text|json|junit",
+                                help="Report format."),
+    output: Path | None = typer.Option(None, "--output", "-o",
+                                       help="Write the report to FILE (people still get the table)."),
+    strict: bool = typer.Option(False, "--strict", help="Warnings fail too (e.g. any template drift)."),
+    require_tools: bool = typer.Option(False, "--require-tools",
+                                       help="A check skipped for a missing tool fails (use in CI)."),
+    build: bool = typer.Option(False, "--build",
+                               help="Also build the image and smoke-test it (needs a Docker engine)."),
+) -> None:
+    """Check that a generated project still follows the golden path.
+
+    Exit 0 when no check failed, 1 when one did, 2 for usage errors. Checks are listed in
+    docs/checks.md; turn one off with `validate: {skip: {ID: reason}}` in .mlgolden.yml.
+
+    Examples:
+
+      mlgolden validate
+
+      mlgolden validate path/to/project --strict
+
+      mlgolden validate --format json > validate.json
+
+      mlgolden validate --require-tools --format junit --output reports/mlgolden.xml
+
+      mlgolden validate --build
+    """
+    from mlgolden import validate_report  # noqa: PLC0415
+    from mlgolden.validate import FORMATS, Options, validate_project  # noqa: PLC0415
+
+    if format_ not in FORMATS:
+        raise UsageError(f"unknown format {format_!r}", hint=f"choose one of: {', '.join(FORMATS)}")
+    result = validate_project(path, Options(strict=strict, require_tools=require_tools, build=build))
+    raise typer.Exit(validate_report.emit(result, format_, output, _reporter()))
+
+
 @patterns_app.callback()
 def patterns(ctx: typer.Context, catalog: str | None = CatalogOpt, ref: str | None = RefOpt) -> None:
     """List the patterns: name, tier and one-line description."""

@@ -36,12 +36,14 @@ class Check:
     docs: str
     run: Callable[[Context, Outcome], None]
     opt_in: bool = False  # runs only when asked for (``--build``)
+    files: tuple[str, ...] = ()  # globs of the files it reads (chooses checks without a catalog)
 
     @classmethod
     def from_module(cls, module: ModuleType) -> Check:
         docs = inspect.cleandoc(module.__doc__ or "")
         return cls(id=module.ID, description=docs.splitlines()[0].rstrip("."), docs=docs,
-                   run=module.run, opt_in=getattr(module, "OPT_IN", False))
+                   run=module.run, opt_in=getattr(module, "OPT_IN", False),
+                   files=tuple(getattr(module, "FILES", ())))
 
 
 REGISTRY: dict[str, Check] = {

@@ -105,10 +105,14 @@ class Outcome:
              rule: str | None = None) -> None:
         self.findings.append(Finding("warning", message, path, line, rule))
 
-    def missing_tool(self, tool: str, what: str) -> None:
-        """A part of the check could not run because ``tool`` is not installed."""
-        self.findings.append(Finding("skipped", f"skipped: {tool} not installed ({what})",
+    def missing_tool(self, tool: str, what: str, state: str = "not installed") -> None:
+        """A part of the check could not run because ``tool`` is not installed (or reachable)."""
+        self.findings.append(Finding("skipped", f"skipped: {tool} {state} ({what})",
                                      tool=tool, rule="tool-missing"))
+
+    def not_run(self, reason: str) -> None:
+        """The check could not run for a reason another check reports (not a missing tool)."""
+        self.findings.append(Finding("skipped", f"not run: {reason}", rule="not-run"))
 
     def note(self, text: str) -> None:
         self.notes.append(text)
@@ -136,8 +140,8 @@ class Context:
     ignore: list[tuple[str, str]] = field(default_factory=list)  # (glob, reason)
     _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
     _texts: dict[str, str | None] = field(default_factory=dict, repr=False)
-    _catalogs: dict[str, Any] = field(default_factory=dict, repr=False)
-    _renders: dict[str, Any] = field(default_factory=dict, repr=False)
+    _cache: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False)
+    _key_locks: dict[tuple[str, str], threading.Lock] = field(default_factory=dict, repr=False)
     _tmp: tempfile.TemporaryDirectory | None = field(default=None, repr=False)
 
     # --- files ---------------------------------------------------------------------------
@@ -238,11 +242,7 @@ class Context:
 
     def catalog(self, version: str | None = None) -> Catalog:
         """The recorded catalog (``version`` None) or the same source at ``version``."""
-        key = version or ""
-        with self._lock:
-            if key not in self._catalogs:
-                self._catalogs[key] = _attempt(lambda: self._open_catalog(version))
-            return _unwrap(self._catalogs[key])
+        return self._once(("catalog", version or ""), lambda: self._open_catalog(version))
 
     def _open_catalog(self, version: str | None) -> Catalog:
         from mlgolden.catalog import BUILTIN, open_catalog  # noqa: PLC0415
@@ -256,11 +256,16 @@ class Context:
 
     def rendered(self, version: str | None = None) -> Path:
         """The project re-rendered from its recorded answers at ``version`` (default: recorded)."""
-        key = version or ""
+        return self._once(("render", version or ""), lambda: self._render(version))
+
+    def _once(self, key: tuple[str, str], make):
+        """Compute ``make()`` once per key (errors included); other keys are not blocked."""
         with self._lock:
-            if key not in self._renders:
-                self._renders[key] = _attempt(lambda: self._render(version))
-            return _unwrap(self._renders[key])
+            lock = self._key_locks.setdefault(key, threading.Lock())
+        with lock:
+            if key not in self._cache:
+                self._cache[key] = _attempt(make)
+            return _unwrap(self._cache[key])
 
     def _render(self, version: str | None) -> Path:
         from mlgolden.project import recorded_platform, render_answers  # noqa: PLC0415
@@ -279,10 +284,10 @@ class Context:
             return Path(self._tmp.name)
 
     def close(self) -> None:
-        for value in self._catalogs.values():
-            if not isinstance(value, BaseException):
+        for (kind, _), value in self._cache.items():
+            if kind == "catalog" and not isinstance(value, BaseException):
                 value.close()
-        self._catalogs.clear()
+        self._cache.clear()
         if self._tmp is not None:
             self._tmp.cleanup()
             self._tmp = None

@@ -1,0 +1,108 @@
+"""No private key, token or password is committed anywhere in the project.
+
+Every file of the project is scanned: with git, the files `git ls-files --cached --others
+--exclude-standard` lists (so git-ignored files such as `.env` or `.venv/` are skipped); without
+git, every file outside `.git`, virtualenvs and caches. Binary files and files over 2 MiB are not
+read. Two scanners run:
+
+- **detect-secrets** (Yelp's scanner, all its plugins and default filters): keywords such as
+  `password = "..."`, high-entropy strings, and the tokens of many services.
+- **our rules**, tested against the cases the platform has met: AWS access key IDs
+  (`AKIA...`), AWS secret access keys next to an `aws_secret_access_key`-like name, GCP
+  service-account key files (`"type": "service_account"` with a `"private_key"`), and private key
+  blocks (`-----BEGIN ... PRIVATE KEY-----`).
+
+A `password`/`secret`/`token` keyword whose value has the shape of a name (lower-case words joined
+by dashes such as a Kubernetes secret name, an `UPPER_SNAKE` environment variable, or a Secret
+Manager path `projects/P/secrets/S`) is taken as a reference to a secret, not a secret. A false
+positive is silenced on its line with the comment `pragma: allowlist secret`, or for a
+whole path with `validate.ignore` in `.mlgolden.yml` (with the reason).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+
+from mlgolden.checks.base import MAX_READ_BYTES, Context, Outcome
+
+ID = "secrets"
+ALLOW = "pragma: allowlist secret"
+RULES = [  # (rule, what, regex): the first rule matching a line wins
+    ("gcp-service-account", "a GCP service-account key",
+     re.compile(r'"type"\s*:\s*"service_account"[\s\S]*?"private_key"\s*:\s*"-----BEGIN'
+                r'|"private_key"\s*:\s*"-----BEGIN[\s\S]*?"type"\s*:\s*"service_account"')),
+    ("private-key", "a private key block",
+     re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")),
+    ("aws-access-key", "an AWS access key ID",
+     re.compile(r"(?<![A-Z0-9])(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[0-9A-Z]{16}(?![A-Z0-9])")),
+    ("aws-secret-key", "an AWS secret access key",
+     re.compile(r"(?i)aws.{0,24}?(?:secret|private).{0,24}?[=:]\s*['\"]?"
+                r"(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")),
+]
+# A keyword finding whose value has the shape of a *name* is a reference to a secret (a Kubernetes
+# secret, a Secret Manager path, a credential ID, an environment variable), not a secret.
+REFERENCE = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)+|projects/[\w.-]+/secrets/[\w.-]+(?:/versions/\w+)?"
+                       r"|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
+DETECT_SECRETS_LOCK = threading.Lock()  # detect-secrets keeps its settings in module globals
+
+
+def run(ctx: Context, out: Outcome) -> None:
+    scanned, big = [], 0
+    for rel in ctx.files:
+        path = ctx.path(rel)
+        try:
+            if path.is_symlink() or not path.is_file():
+                continue
+            if path.stat().st_size > MAX_READ_BYTES:
+                big += 1
+                continue
+        except OSError:
+            continue
+        text = ctx.read_text(rel)
+        if text is None:
+            continue  # binary or not UTF-8
+        scanned.append(rel)
+        own_rules(out, rel, text)
+    flagged = {(f.path, f.line) for f in out.findings}
+    _detect_secrets(ctx, out, scanned, flagged)
+    out.note(f"{len(scanned)} files scanned" + (f", {big} over 2 MiB not read" if big else ""))
+
+
+def own_rules(out: Outcome, rel: str, text: str) -> None:
+    seen: set[int] = set()
+    for rule, what, regex in RULES:
+        for match in regex.finditer(text):
+            line = text.count("\n", 0, match.start()) + 1
+            if line in seen or ALLOW in _line_text(text, match.start()):
+                continue
+            seen.add(line)
+            out.error(f"{what} is committed: remove it and rotate it", rel, line, rule=rule)
+
+
+def _line_text(text: str, offset: int) -> str:
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    return text[start:end if end != -1 else len(text)]
+
+
+def _detect_secrets(ctx: Context, out: Outcome, files: list[str], flagged: set) -> None:
+    from detect_secrets.core.scan import scan_file  # noqa: PLC0415 (lazy: plugins load slowly)
+    from detect_secrets.settings import default_settings  # noqa: PLC0415
+
+    with DETECT_SECRETS_LOCK, default_settings():
+        for rel in files:
+            reported: set[tuple[int, str]] = set()
+            for secret in scan_file(str(ctx.path(rel))):
+                key = (secret.line_number, secret.type)
+                if (rel, secret.line_number) in flagged or key in reported or _reference(secret):
+                    continue
+                reported.add(key)
+                out.error(f"{secret.type} found by detect-secrets: remove it and rotate it (a false "
+                          f"positive? add `# {ALLOW}` to the line)", rel, secret.line_number,
+                          rule="detect-secrets")
+
+
+def _reference(secret) -> bool:
+    value = secret.secret_value or ""
+    return secret.type == "Secret Keyword" and REFERENCE.fullmatch(value) is not None
