@@ -152,7 +152,7 @@ def _render_in_place(catalog, pattern, questions, answers, platform, target: Pat
         return target, commit, files
     except BaseException as exc:
         _remove_created(created)
-        if isinstance(exc, KeyboardInterrupt):
+        if isinstance(exc, (KeyboardInterrupt, Interrupted)):
             raise Interrupted("interrupted; nothing was written") from None
         raise
     finally:
