@@ -231,7 +231,7 @@ def patterns_show(ctx: typer.Context, name: str = typer.Argument(..., help="Patt
 
 def _on_signal(signum, frame):
     """Ctrl-C and SIGTERM roll back: the services clean up on this exception."""
-    raise Interrupted("interrupted; nothing was written")
+    raise Interrupted("interrupted")
 
 
 def run(argv: list[str] | None = None) -> int:
