@@ -1,8 +1,8 @@
-"""Feast definitions of {{ cookiecutter.project_slug }}: what it registers in the shared feature store.
+"""Feast definitions: what this repo registers in the platform's shared feature store.
 
-The platform has ONE Feast project ({{ cookiecutter.platform.feature_store.project }}) shared by every repo, so every object here is
-named with this repo's prefix ``{{ cookiecutter.package_name }}_`` and tagged with its owner; features/register.py
-applies exactly the objects in ``OBJECTS`` and nothing else.
+The platform has ONE Feast project shared by every repo, so every object here is named with
+this repo's prefix (PREFIX + "_") and tagged with its owner; features/register.py applies
+exactly the objects in OBJECTS and nothing else.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ TAGS = {
     "pattern": {{ cookiecutter.pattern|py_str }},
     "managed_by": "mlgolden",
 }
-DESCRIPTION = {{ cookiecutter.description|py_str }}
+DESCRIPTION = {{ cookiecutter.description|py_str }}  # noqa: E501  # fmt: skip
 
 FEATURE_VIEW = f"{PREFIX}_customer_features"
 FEATURE_SERVICE = f"{PREFIX}_service"
@@ -35,8 +35,8 @@ customer = Entity(
     tags=TAGS,
 )
 
-# Relative to the project root (the store's repo_path). On the platform this would be a table of
-# the warehouse; the sample parquet holds the same customers and values as data/sample/customers.csv.
+# Relative to the project root (the store's repo_path). On the platform this would be a warehouse
+# table; the sample parquet holds the customers and values of data/sample/customers.csv.
 customer_features_source = FileSource(
     name=f"{PREFIX}_customer_features_source",
     path="data/features/customer_features.parquet",

@@ -1,8 +1,8 @@
-"""Register {{ cookiecutter.project_slug }}'s features in the platform's shared Feast project, materialise them, list them.
+"""Register this repo's features in the platform's shared Feast project; materialise; list.
 
-    python features/register.py apply                                  # register OBJECTS of definitions.py
-    python features/register.py materialize [--start DATE] [--end DATE]  # offline -> online store
-    python features/register.py list [--mine]                          # what the shared project holds
+    python features/register.py apply             # register the OBJECTS of definitions.py
+    python features/register.py materialize [--start DATE] [--end DATE]   # offline -> online
+    python features/register.py list [--mine]     # what the shared project holds
 
 The Feast project ({{ cookiecutter.platform.feature_store.project }}) is shared by every repo of the platform. `apply` therefore
 registers only this repo's objects, with ``FeatureStore.apply(objects, partial=True)``, and refuses
@@ -66,7 +66,7 @@ def open_store():
 
 def load_definitions():
     """features/definitions.py, loaded by path (this folder is not a package)."""
-    spec = importlib.util.spec_from_file_location("{{ cookiecutter.package_name }}_feature_definitions", HERE / "definitions.py")
+    spec = importlib.util.spec_from_file_location("feature_definitions", HERE / "definitions.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -105,24 +105,28 @@ def check_ownership(store, defs) -> list[str]:
     for kind, item in owned_objects(store):
         owner = (item.tags or {}).get("owner")
         if item.name in ours and owner != defs.OWNER:
-            problems.append(f"{kind} {item.name!r} is owned by {owner or 'nobody'!r}, not {defs.OWNER!r}")
+            problems.append(f"{kind} {item.name!r} belongs to {owner or 'nobody'!r}")
     return problems
+
+
+def is_ours(obj, defs) -> bool:
+    return obj.name.startswith(defs.PREFIX + "_") and (obj.tags or {}).get("owner") == defs.OWNER
 
 
 def cmd_apply(args) -> int:
     defs = load_definitions()
-    bad = [o.name for o in defs.OBJECTS if not o.name.startswith(defs.PREFIX + "_") or (o.tags or {}).get("owner") != defs.OWNER]
+    bad = [obj.name for obj in defs.OBJECTS if not is_ours(obj, defs)]
     if bad:
-        print(f"refusing to apply objects without the {defs.PREFIX}_ prefix and owner tag: {bad}", file=sys.stderr)
+        print(f"refusing to apply objects not named {defs.PREFIX}_*, tagged", bad, file=sys.stderr)
         return 2
     store = open_store()
     problems = check_ownership(store, defs)
     if problems:
-        print("refusing to apply into the shared project:\n  " + "\n  ".join(problems), file=sys.stderr)
+        print("refusing to apply into the shared project:", *problems, sep="\n  ", file=sys.stderr)
         return 2
     store.apply(defs.OBJECTS, partial=True)
-    print(f"applied {len(defs.OBJECTS)} objects of {defs.OWNER} into Feast project {store.project!r} "
-          f"({describe_registry(store)}):")
+    where = describe_registry(store)
+    print(f"applied {len(defs.OBJECTS)} objects into Feast project {store.project!r} ({where}):")
     for obj in defs.OBJECTS:
         print(f"  {type(obj).__name__:15} {obj.name}")
     return 0
@@ -155,7 +159,8 @@ def cmd_list(args) -> int:
         tags = item.tags or {}
         if args.mine and tags.get("owner") != defs.OWNER:
             continue
-        rows.append((kind, item.name, tags.get("owner", "-"), tags.get("team", "-"), tags.get("classification", "-")))
+        labels = [tags.get(key, "-") for key in ("owner", "team", "classification")]
+        rows.append((kind, item.name, *labels))
     print(f"  {'KIND':16} {'NAME':48} {'OWNER':24} {'TEAM':20} CLASSIFICATION")
     for row in sorted(rows):
         print(f"  {row[0]:16} {row[1]:48} {row[2]:24} {row[3]:20} {row[4]}")
@@ -163,11 +168,12 @@ def cmd_list(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python features/register.py", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="register.py", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("apply", help="register this repo's objects (partial apply)").set_defaults(func=cmd_apply)
+    apply = commands.add_parser("apply", help="register this repo's objects (partial apply)")
+    apply.set_defaults(func=cmd_apply)
     materialize = commands.add_parser("materialize", help="load features into the online store")
-    materialize.add_argument("--start", help="ISO date/time; default: incremental from the last run")
+    materialize.add_argument("--start", help="ISO date/time; default: since the last run")
     materialize.add_argument("--end", help="ISO date/time (UTC unless given); default: now")
     materialize.set_defaults(func=cmd_materialize)
     listing = commands.add_parser("list", help="list the objects of the shared project")
