@@ -1,29 +1,50 @@
-"""The batch job: score the input of one date and write its predictions.
+"""The batch job: score the customers of one date and write their predictions.
 
     python -m {{ cookiecutter.package_name }}.batch score --date 2026-01-01
-        [--input PATH] [--output DIR] [--train-data PATH]
+        [--input PATH] [--output DIR] [--customers PATH]
 
-It reads data/sample/score_input_<date>.csv unless --input says otherwise (a CSV with
-`customer_id` and the model's feature columns), trains a model on the sample data first when
-there is none at $MODEL_PATH, and writes <DIR>/date=<date>/predictions.csv, DIR being
-data/output/predictions by default. On the platform the predictions are loaded into OUTPUT_TABLE.
+What it scores, first found:
+1. --input: a CSV with `customer_id` and the model's feature columns;
+2. data/sample/score_input_<date>.csv, the input prepared for that date;
+3. else each customer's latest features known by the end of the date (UTC), taken from the
+   customer table (--customers, default data/sample/customers.csv): what a scheduled run of any
+   date scores when nobody prepared an input for it.
+It trains a model on the customer table first when there is none at $MODEL_PATH, and writes
+<DIR>/date=<date>/predictions.csv (DIR: data/output/predictions). The predictions are meant for
+the table OUTPUT_TABLE ($OUTPUT_TABLE overrides it).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from datetime import date, datetime, timezone
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
 import pandas as pd
 
-from .model import DEFAULT_DATA, THRESHOLD, ChurnModel, load_or_train
+from .model import DEFAULT_DATA, TARGET, THRESHOLD, ChurnModel, load_or_train
 
 OUTPUT_TABLE = {{ cookiecutter.output_table | py_str }}  # noqa: E501  # fmt: skip
 COLUMNS = ["customer_id", "churn_probability", "prediction", "model_version", "scored_at"]
 DEFAULT_INPUT_DIR = Path("data/sample")
 DEFAULT_OUTPUT_DIR = Path("data/output/predictions")
+
+
+@dataclass
+class Run:
+    """What a run scored (`source`), what it predicted and where it wrote it."""
+
+    path: Path
+    predictions: pd.DataFrame
+    source: str
+    model_version: str
+
+
+def output_table() -> str:
+    return os.environ.get("OUTPUT_TABLE") or OUTPUT_TABLE
 
 
 def input_path_for(day: date, input_dir: Path = DEFAULT_INPUT_DIR) -> Path:
@@ -32,6 +53,17 @@ def input_path_for(day: date, input_dir: Path = DEFAULT_INPUT_DIR) -> Path:
 
 def output_path_for(day: date, output_dir: Path = DEFAULT_OUTPUT_DIR) -> Path:
     return output_dir / f"date={day.isoformat()}" / "predictions.csv"
+
+
+def snapshot(customers_csv: Path, day: date) -> pd.DataFrame:
+    """Each customer's latest row with an event_timestamp before the end of `day` (UTC)."""
+    data = pd.read_csv(customers_csv)
+    stamps = pd.to_datetime(data["event_timestamp"], utc=True)
+    end_of_day = pd.Timestamp(datetime.combine(day + timedelta(days=1), time(), timezone.utc))
+    known = data.assign(_stamp=stamps)[stamps < end_of_day]
+    latest = known.sort_values(["customer_id", "_stamp"]).groupby("customer_id").tail(1)
+    latest = latest.drop(columns=["_stamp", TARGET], errors="ignore")
+    return latest.sort_values("customer_id").reset_index(drop=True)
 
 
 def score(frame: pd.DataFrame, model: ChurnModel, scored_at: datetime) -> pd.DataFrame:
@@ -51,25 +83,40 @@ def score(frame: pd.DataFrame, model: ChurnModel, scored_at: datetime) -> pd.Dat
     )
 
 
+def load_input(day: date, input_path: Path | None, customers: Path) -> tuple[pd.DataFrame, str]:
+    if input_path is not None:
+        if not input_path.is_file():
+            raise FileNotFoundError(f"no input at {input_path}")
+        return pd.read_csv(input_path), str(input_path)
+    dated = input_path_for(day)
+    if dated.is_file():
+        return pd.read_csv(dated), str(dated)
+    frame = snapshot(customers, day)
+    if frame.empty:
+        raise ValueError(
+            f"nothing to score for {day.isoformat()}: no {dated}, and no customer in "
+            f"{customers} has features from before the end of that day"
+        )
+    return frame, f"latest features by {day.isoformat()} in {customers}"
+
+
 def run(
     day: date,
     input_path: Path | None = None,
     output_dir: Path = DEFAULT_OUTPUT_DIR,
-    train_data: Path = DEFAULT_DATA,
+    customers: Path = DEFAULT_DATA,
     scored_at: datetime | None = None,
-) -> tuple[Path, pd.DataFrame]:
-    """Score the input of `day` and write the predictions; returns their path and the frame."""
-    source = input_path or input_path_for(day)
-    if not source.is_file():
-        raise FileNotFoundError(f"no input for {day.isoformat()} at {source}")
-    model = load_or_train(data=train_data)
-    predictions = score(pd.read_csv(source), model, scored_at or datetime.now(timezone.utc))
+) -> Run:
+    """Score the customers of `day` and write the predictions."""
+    frame, source = load_input(day, input_path, customers)
+    model = load_or_train(data=customers)
+    predictions = score(frame, model, scored_at or datetime.now(timezone.utc))
     target = output_path_for(day, output_dir)
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
     predictions.to_csv(partial, index=False)
     partial.replace(target)  # readers never see a half-written file; a re-run replaces it
-    return target, predictions
+    return Run(target, predictions, source, model.version)
 
 
 def iso_date(text: str) -> date:
@@ -81,33 +128,29 @@ def iso_date(text: str) -> date:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog=f"python -m {__package__}.batch", description="Score the input of one date."
+        prog=f"python -m {__package__}.batch", description="Score the customers of one date."
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    score_cmd = commands.add_parser("score", help="score the input of one date")
-    score_cmd.add_argument(
-        "--date", type=iso_date, required=True, help="the date to score (YYYY-MM-DD)"
-    )
-    score_cmd.add_argument(
-        "--input", type=Path, default=None, help="input CSV (default: the sample of the date)"
-    )
+    score_cmd = commands.add_parser("score", help="score the customers of one date")
+    score_cmd.add_argument("--date", type=iso_date, required=True, help="YYYY-MM-DD")
+    score_cmd.add_argument("--input", type=Path, help="input CSV (default: see the module doc)")
     score_cmd.add_argument(
         "--output", type=Path, default=DEFAULT_OUTPUT_DIR, help="output directory"
     )
     score_cmd.add_argument(
-        "--train-data", type=Path, default=DEFAULT_DATA, help="training CSV, used if no model"
+        "--customers", type=Path, default=DEFAULT_DATA, help="customer table (training, snapshot)"
     )
     args = parser.parse_args(argv)
 
     try:
-        target, predictions = run(args.date, args.input, args.output, args.train_data)
+        result = run(args.date, args.input, args.output, args.customers)
     except (FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    version = predictions["model_version"].iloc[0] if len(predictions) else "-"
     print(
-        f"scored {len(predictions)} rows of {args.date.isoformat()} with model {version} "
-        f"-> {target} (table {OUTPUT_TABLE})"
+        f"scored {len(result.predictions)} customers of {args.date.isoformat()} "
+        f"({result.source}) with model {result.model_version} -> {result.path} "
+        f"(for table {output_table()})"
     )
     return 0
 
