@@ -13,8 +13,8 @@ in the platform's Kubernetes namespace.
 
 The DAG file imports only Airflow and its cncf.kubernetes provider, never the project's package,
 which lives in the image. The image tag is the Airflow Variable IMAGE_TAG_VARIABLE when set (pin a
-release), else the scheduler's environment variable of the same name in upper case, else "prod":
-the tag the Jenkinsfile's Deploy stage moves. The shared feature registry's URL reaches the pods
+release), else the name of the Airflow deployment's environment (environment variable
+MLGOLDEN_ENVIRONMENT, default "prod"): the tag the Jenkinsfile's Deploy stage moves. The shared feature registry's URL reaches the pods
 from the Kubernetes secret REGISTRY_SECRET, never from this file.
 """
 
@@ -42,7 +42,7 @@ SCHEDULE = "@hourly"
 
 IMAGE_REPOSITORY = {{ (cookiecutter.platform.registry ~ '/' ~ cookiecutter.project_slug)|py_str }}
 IMAGE_TAG_VARIABLE = f"{PACKAGE}_image_tag"
-DEFAULT_IMAGE_TAG = os.environ.get(IMAGE_TAG_VARIABLE.upper(), "prod")
+DEFAULT_IMAGE_TAG = os.environ.get("MLGOLDEN_ENVIRONMENT", "prod")
 # Rendered by Airflow at run time (the Variable is read then, not when the file is parsed).
 IMAGE = IMAGE_REPOSITORY + {% raw %}":{{ var.value.get('" + IMAGE_TAG_VARIABLE + "', default_image_tag) }}"{% endraw %}
 
