@@ -14,8 +14,9 @@ in the platform's Kubernetes namespace.
 The DAG file imports only Airflow and its cncf.kubernetes provider, never the project's package,
 which lives in the image. The image tag is the Airflow Variable IMAGE_TAG_VARIABLE when set (pin a
 release), else the name of the Airflow deployment's environment (environment variable
-MLGOLDEN_ENVIRONMENT, default "prod"): the tag the Jenkinsfile's Deploy stage moves. The shared feature registry's URL reaches the pods
-from the Kubernetes secret REGISTRY_SECRET, never from this file.
+MLGOLDEN_ENVIRONMENT, default "prod"): the tag the Jenkinsfile's Deploy stage moves. The shared
+feature registry's URL reaches the pods from the Kubernetes secret REGISTRY_SECRET, never from
+this file.
 """
 
 from __future__ import annotations
