@@ -137,11 +137,31 @@ def parse_moment(value: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
+def ensure_online_tables(store, defs) -> None:
+    """Create this repo's online store tables if they are missing (as `apply` would).
+
+    A pod that materialises may see an online store that `apply` never touched (a fresh local
+    SQLite file). This only creates this repo's tables: it deletes nothing and does not write
+    the registry. (Feast has no public call for it; this is what FeatureStore.apply does.)
+    """
+    view = store.get_feature_view(defs.FEATURE_VIEW)
+    entities = [store.get_entity(name) for name in view.entities]
+    store._get_provider().update_infra(
+        project=store.project,
+        tables_to_delete=[],
+        tables_to_keep=[view],
+        entities_to_delete=[],
+        entities_to_keep=entities,
+        partial=True,
+    )
+
+
 def cmd_materialize(args) -> int:
     defs = load_definitions()
     store = open_store()
     end = parse_moment(args.end) if args.end else datetime.now(timezone.utc)
     views = [defs.FEATURE_VIEW]  # only ours: the shared project holds other repos' views too
+    ensure_online_tables(store, defs)
     if args.start:
         store.materialize(start_date=parse_moment(args.start), end_date=end, feature_views=views)
     else:
