@@ -88,7 +88,7 @@ install_packages() {
 
 # --- virtualenvs -----------------------------------------------------------------------------
 venv_key() {  # what a venv is built from: rebuild when it changes
-    cat "$ROOT/ci/$1.in" "$ROOT/ci/constraints-$1.txt" | sha256sum | cut -c1-16
+    { echo compile-bytecode; cat "$ROOT/ci/$1.in" "$ROOT/ci/constraints-$1.txt"; } | sha256sum | cut -c1-16
     python3 -c 'import sys; print(sys.version)'
 }
 
@@ -103,7 +103,7 @@ build_venv() {
     rm -rf "$dir"
     mkdir -p "$CACHE/venvs"
     uv venv -q --python "$(command -v python3)" "$dir"
-    uv pip install -q --python "$dir/bin/python" -r "$ROOT/ci/$name.in" -c "$ROOT/ci/constraints-$name.txt"
+    uv pip install -q --compile-bytecode --python "$dir/bin/python" -r "$ROOT/ci/$name.in" -c "$ROOT/ci/constraints-$name.txt"
     echo "$key" > "$dir/.mlgolden-ci-key"
 }
 
