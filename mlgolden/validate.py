@@ -57,6 +57,9 @@ def validate_project(path: Path, options: Options | None = None) -> Validation:
     manifest, error = load_manifest(root)
     config = manifest.validate_ if manifest else ValidateConfig()
     check_config(config)
+    unknown = [check_id for check_id in options.only if check_id not in REGISTRY]
+    if unknown:
+        raise UsageError(f"unknown check {unknown[0]!r}", hint=f"known checks: {', '.join(REGISTRY)}")
     ctx = Context(root=root, options=options, manifest=manifest, manifest_error=error,
                   ignore=[(rule.path, rule.reason) for rule in config.ignore])
     try:
@@ -107,6 +110,8 @@ def select_checks(ctx: Context) -> list[Check]:
     When the catalog cannot be read (the manifest check says why), every check whose files are
     present runs instead.
     """
+    if ctx.options.only:
+        return [REGISTRY[check_id] for check_id in ctx.options.only]
     declared = _declared_ids(ctx)
     chosen = []
     for check in REGISTRY.values():

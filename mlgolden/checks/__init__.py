@@ -53,20 +53,31 @@ REGISTRY: dict[str, Check] = {
 }
 
 
-def docs_markdown() -> str:
-    """docs/checks.md, generated from the registry so that it never drifts."""
+def docs_markdown(declared_by: dict[str, list[str]] | None = None) -> str:
+    """docs/checks.md, generated from the registry so that it never drifts.
+
+    ``declared_by`` maps a check id to the components of the built-in catalog that declare it.
+    """
+    declared_by = declared_by or {}
+
+    def when(check: Check) -> str:
+        if check.opt_in:
+            return f"with `--{check.id}`"
+        return ", ".join(declared_by.get(check.id, [])) or "always"
+
     lines = [
         "# Checks of `mlgolden validate`",
         "",
         "<!-- Generated from mlgolden/checks/ by scripts/gen_checks_docs.py; do not edit. -->",
         "",
-        "Each check is one module under `mlgolden/checks/`; this page is its docstring. Turn a check",
-        "off in `.mlgolden.yml` with `validate: {skip: {ID: reason}}` (see docs/validate.md).",
+        "Each check is one module under `mlgolden/checks/` and this page is made of their docstrings.",
+        "A check runs when a component of the project's pattern declares it (`checks:` of the",
+        "component in the catalog's `catalog.yml`). Turn one off in `.mlgolden.yml` with",
+        "`validate: {skip: {ID: reason}}`; see [validate.md](validate.md).",
         "",
-        "| ID | What it checks |",
-        "| --- | --- |",
-        *(f"| [`{c.id}`](#{c.id}) | {c.description}{' (only with `--build`)' if c.opt_in else ''} |"
-          for c in REGISTRY.values()),
+        "| ID | What it checks | Declared by (built-in catalog) |",
+        "| --- | --- | --- |",
+        *(f"| [`{c.id}`](#{c.id}) | {c.description} | {when(c)} |" for c in REGISTRY.values()),
         "",
     ]
     for check in REGISTRY.values():

@@ -123,6 +123,7 @@ class Options:
     strict: bool = False
     require_tools: bool = False
     build: bool = False
+    only: tuple[str, ...] = ()  # run just these checks (tests, scripts); default: the declared ones
 
 
 class ToolError(MlgoldenError):

@@ -1,4 +1,4 @@
-"""With --build: the image builds and the pattern's smoke test passes in a container.
+"""The image builds and the pattern's smoke test passes in a container.
 
 Runs only with `mlgolden validate --build`. It needs a reachable Docker engine (the Docker SDK's
 `docker.from_env()`, so `DOCKER_HOST` and friends are honoured); without one the check is skipped

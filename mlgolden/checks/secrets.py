@@ -76,7 +76,7 @@ def own_rules(out: Outcome, rel: str, text: str) -> None:
             line = text.count("\n", 0, match.start()) + 1
             if line in seen or ALLOW in _line_text(text, match.start()):
                 continue
-            seen.add(line)
+            seen.update(range(line, line + match.group(0).count("\n") + 1))  # one finding a span
             out.error(f"{what} is committed: remove it and rotate it", rel, line, rule=rule)
 
 
