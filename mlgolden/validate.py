@@ -60,18 +60,27 @@ def validate_project(path: Path, options: Options | None = None) -> Validation:
     unknown = [check_id for check_id in options.only if check_id not in REGISTRY]
     if unknown:
         raise UsageError(f"unknown check {unknown[0]!r}", hint=f"known checks: {', '.join(REGISTRY)}")
-    ctx = Context(root=root, options=options, manifest=manifest, manifest_error=error,
-                  ignore=[(rule.path, rule.reason) for rule in config.ignore])
+    ctx = Context(
+        root=root,
+        options=options,
+        manifest=manifest,
+        manifest_error=error,
+        ignore=[(rule.path, rule.reason) for rule in config.ignore],
+    )
     try:
         checks = select_checks(ctx)
         results = run_checks(ctx, checks, config.skip)
     finally:
         ctx.close()
-    catalog = ({"source": manifest.catalog.source, "version": manifest.catalog.version}
-               if manifest else {})
-    return Validation(root=root, options=options, results=results,
-                      pattern=manifest.pattern if manifest else None, catalog=catalog,
-                      duration=time.perf_counter() - started)
+    catalog = {"source": manifest.catalog.source, "version": manifest.catalog.version} if manifest else {}
+    return Validation(
+        root=root,
+        options=options,
+        results=results,
+        pattern=manifest.pattern if manifest else None,
+        catalog=catalog,
+        duration=time.perf_counter() - started,
+    )
 
 
 def project_root(path: Path) -> Path:
@@ -79,8 +88,10 @@ def project_root(path: Path) -> Path:
     if not root.is_dir():
         raise UsageError(f"{path} is not a directory")
     if not (root / MANIFEST).is_file():
-        raise UsageError(f"{root} is not an mlgolden project (no {MANIFEST})",
-                         hint="run it in a generated project or pass its path")
+        raise UsageError(
+            f"{root} is not an mlgolden project (no {MANIFEST})",
+            hint="run it in a generated project or pass its path",
+        )
     return root
 
 
@@ -98,8 +109,10 @@ def check_config(config: ValidateConfig) -> None:
     """The ``validate:`` section names only known checks, each skip with a reason."""
     for check_id, reason in config.skip.items():
         if check_id not in REGISTRY:
-            raise UsageError(f"{MANIFEST}: validate.skip names unknown check {check_id!r}",
-                             hint=f"known checks: {', '.join(REGISTRY)}")
+            raise UsageError(
+                f"{MANIFEST}: validate.skip names unknown check {check_id!r}",
+                hint=f"known checks: {', '.join(REGISTRY)}",
+            )
         if not str(reason or "").strip():
             raise UsageError(f"{MANIFEST}: validate.skip.{check_id} needs a reason")
 
@@ -148,14 +161,23 @@ def _files_present(ctx: Context, check: Check) -> bool:
 def run_checks(ctx: Context, checks: list[Check], skip: dict[str, str]) -> list[CheckResult]:
     def one(check: Check) -> CheckResult:
         if check.id in skip:
-            return CheckResult(check.id, check.description, "skipped", (Finding(
-                "skipped", f"skipped in {MANIFEST}: {skip[check.id]}", MANIFEST, rule="configured"),))
+            return CheckResult(
+                check.id,
+                check.description,
+                "skipped",
+                (
+                    Finding(
+                        "skipped", f"skipped in {MANIFEST}: {skip[check.id]}", MANIFEST, rule="configured"
+                    ),
+                ),
+            )
         return finish(ctx, check, *run_one(ctx, check))
 
     if len(checks) <= 1:
         return [one(check) for check in checks]
-    with ThreadPoolExecutor(max_workers=min(MAX_WORKERS, len(checks)),
-                            thread_name_prefix="mlgolden-check") as pool:
+    with ThreadPoolExecutor(
+        max_workers=min(MAX_WORKERS, len(checks)), thread_name_prefix="mlgolden-check"
+    ) as pool:
         return list(pool.map(one, checks))
 
 
@@ -176,16 +198,25 @@ def finish(ctx: Context, check: Check, out: Outcome, duration: float) -> CheckRe
         if finding.path and ctx.ignored(finding.path):
             continue
         if finding.severity == "skipped" and finding.tool and ctx.options.require_tools:
-            finding = replace(finding, severity="error",
-                              message=f"{finding.tool} is not installed and --require-tools is set "
-                                      f"({finding.message.removeprefix('skipped: ')})")
+            finding = replace(
+                finding,
+                severity="error",
+                message=f"{finding.tool} is not installed and --require-tools is set "
+                f"({finding.message.removeprefix('skipped: ')})",
+            )
         elif finding.severity == "warning" and ctx.options.strict:
             finding = replace(finding, severity="error", message=f"{finding.message} (--strict)")
         findings.append(finding)
     severities = {f.severity for f in findings}
-    status = ("failed" if "error" in severities else "skipped" if "skipped" in severities
-              else "warning" if "warning" in severities else "passed")
+    status = (
+        "failed"
+        if "error" in severities
+        else "skipped"
+        if "skipped" in severities
+        else "warning"
+        if "warning" in severities
+        else "passed"
+    )
     order = {"error": 0, "warning": 1, "skipped": 2}
     findings.sort(key=lambda f: order[f.severity])
-    return CheckResult(check.id, check.description, status, tuple(findings), tuple(out.notes),
-                       duration)
+    return CheckResult(check.id, check.description, status, tuple(findings), tuple(out.notes), duration)

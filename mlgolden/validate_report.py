@@ -72,8 +72,11 @@ def table(validation: Validation):
     for result in validation.results:
         for index, line in enumerate(_rows(result)):
             first = index == 0
-            grid.add_row(result.id if first else "",
-                         Text(result.status, style=STYLES[result.status]) if first else "", line)
+            grid.add_row(
+                result.id if first else "",
+                Text(result.status, style=STYLES[result.status]) if first else "",
+                line,
+            )
     return grid
 
 
@@ -112,9 +115,11 @@ def to_json(validation: Validation) -> str:
         "project": str(validation.root),
         "pattern": validation.pattern,
         "catalog": validation.catalog,
-        "options": {"strict": validation.options.strict,
-                    "require_tools": validation.options.require_tools,
-                    "build": validation.options.build},
+        "options": {
+            "strict": validation.options.strict,
+            "require_tools": validation.options.require_tools,
+            "build": validation.options.build,
+        },
         "ok": not validation.failed,
         "exit_code": validation.exit_code,
         "summary": validation.counts(),
@@ -128,30 +133,45 @@ def to_junit(validation: Validation) -> str:
     """JUnit XML as Jenkins' `junit` step reads it: one testcase per check."""
     counts = validation.counts()
     suites = ET.Element("testsuites", name=SUITE)
-    suite = ET.SubElement(suites, "testsuite", name=SUITE, tests=str(len(validation.results)),
-                          failures=str(counts["failed"]), errors="0",
-                          skipped=str(counts["skipped"]), time=f"{validation.duration:.3f}")
+    suite = ET.SubElement(
+        suites,
+        "testsuite",
+        name=SUITE,
+        tests=str(len(validation.results)),
+        failures=str(counts["failed"]),
+        errors="0",
+        skipped=str(counts["skipped"]),
+        time=f"{validation.duration:.3f}",
+    )
     properties = ET.SubElement(suite, "properties")
-    for name, value in (("project", str(validation.root)), ("pattern", validation.pattern or ""),
-                        ("catalog.version", str(validation.catalog.get("version") or "")),
-                        ("mlgolden", __version__)):
+    for name, value in (
+        ("project", str(validation.root)),
+        ("pattern", validation.pattern or ""),
+        ("catalog.version", str(validation.catalog.get("version") or "")),
+        ("mlgolden", __version__),
+    ):
         ET.SubElement(properties, "property", name=name, value=value)
     for result in validation.results:
-        case = ET.SubElement(suite, "testcase", classname=SUITE, name=result.id,
-                             time=f"{result.duration:.3f}")
+        case = ET.SubElement(
+            suite, "testcase", classname=SUITE, name=result.id, time=f"{result.duration:.3f}"
+        )
         details = "\n".join(
             f"[{f.severity}] {f.location + ': ' if f.location else ''}{f.message}"
-            + (f" ({f.rule})" if f.rule else "") for f in result.findings)
+            + (f" ({f.rule})" if f.rule else "")
+            for f in result.findings
+        )
         if result.status == "failed":
             errors = [f for f in result.findings if f.severity == "error"]
-            failure = ET.SubElement(case, "failure", type=errors[0].rule or result.id,
-                                    message=_one_line(errors[0]))
+            failure = ET.SubElement(
+                case, "failure", type=errors[0].rule or result.id, message=_one_line(errors[0])
+            )
             failure.text = details
         elif result.status == "skipped":
             skips = [f for f in result.findings if f.severity == "skipped"]
             ET.SubElement(case, "skipped", message=skips[0].message if skips else "skipped")
-        out_text = "\n".join([*result.notes, *(details.splitlines() if result.status not in
-                                                ("failed",) else [])])
+        out_text = "\n".join(
+            [*result.notes, *(details.splitlines() if result.status not in ("failed",) else [])]
+        )
         if out_text:
             ET.SubElement(case, "system-out").text = out_text
     ET.indent(suites)

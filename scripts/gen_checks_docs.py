@@ -1,7 +1,7 @@
 """Write docs/checks.md from the check registry (mlgolden/checks/), so the page never drifts.
 
-    python scripts/gen_checks_docs.py           # rewrite docs/checks.md
-    python scripts/gen_checks_docs.py --check   # exit 1 when docs/checks.md is stale (CI, tests)
+python scripts/gen_checks_docs.py           # rewrite docs/checks.md
+python scripts/gen_checks_docs.py --check   # exit 1 when docs/checks.md is stale (CI, tests)
 """
 
 from __future__ import annotations

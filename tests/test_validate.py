@@ -51,11 +51,19 @@ def test_every_fresh_project_validates_clean_with_every_tool(cli, generated, mon
 
 def test_the_table_names_checks_and_findings(cli, repo, monkeypatch):
     hide_validate_tools(monkeypatch, *SLOW_TOOLS)
-    (repo / "Dockerfile").write_text((repo / "Dockerfile").read_text().replace("USER 10001:10001", "USER root"))
+    (repo / "Dockerfile").write_text(
+        (repo / "Dockerfile").read_text().replace("USER 10001:10001", "USER root")
+    )
     result = cli("validate", str(repo))
     assert result.code == 1
-    for needle in ("dockerfile", "failed", "Dockerfile:", "runs as root", "skipped: airflow not installed",
-                   "FAILED:"):
+    for needle in (
+        "dockerfile",
+        "failed",
+        "Dockerfile:",
+        "runs as root",
+        "skipped: airflow not installed",
+        "FAILED:",
+    ):
         assert needle in result.out, needle
 
 
@@ -71,8 +79,13 @@ def test_json_report(cli, repo, monkeypatch):
     airflow = next(c for c in report["checks"] if c["id"] == "airflow")
     assert airflow["status"] == "skipped"
     assert airflow["findings"][0] == {
-        "severity": "skipped", "message": airflow["findings"][0]["message"], "path": None,
-        "line": None, "rule": "tool-missing", "tool": "airflow"}
+        "severity": "skipped",
+        "message": airflow["findings"][0]["message"],
+        "path": None,
+        "line": None,
+        "rule": "tool-missing",
+        "tool": "airflow",
+    }
 
 
 def test_junit_report_for_jenkins(cli, repo, monkeypatch, tmp_path):
@@ -114,7 +127,8 @@ def test_a_skip_with_a_reason_in_the_manifest(cli, repo, monkeypatch):
     dockerfile = next(c for c in report["checks"] if c["id"] == "dockerfile")
     assert dockerfile["status"] == "skipped"
     assert dockerfile["findings"][0]["message"] == (
-        "skipped in .mlgolden.yml: the image is built by the platform team's monorepo")
+        "skipped in .mlgolden.yml: the image is built by the platform team's monorepo"
+    )
     structure = next(c for c in report["checks"] if c["id"] == "structure")
     assert structure["status"] == "failed"  # skipping a check does not hide the deleted file
 
@@ -143,10 +157,14 @@ def test_an_ignore_without_a_reason_is_refused(cli, repo, monkeypatch):
     assert "validate.ignore.0.reason" in manifest_check["findings"][0]["message"]
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--format", "yaml"], "unknown format 'yaml'"),
-    (["--format", "xml"], "choose one of: text, json, junit"),
-], ids=["yaml", "xml"])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--format", "yaml"], "unknown format 'yaml'"),
+        (["--format", "xml"], "choose one of: text, json, junit"),
+    ],
+    ids=["yaml", "xml"],
+)
 def test_a_bad_format_is_a_usage_error(cli, repo, args, message):
     result = cli("validate", str(repo), *args)
     assert result.code == 2 and message in result.err
@@ -171,16 +189,21 @@ def test_help_has_examples_and_the_import_stays_light(cli):
     assert result.code == 0
     for needle in ("Examples", "--require-tools", "--format", "junit", "--strict", "--build"):
         assert needle in result.out
-    code = ("import sys, mlgolden.cli; "
-            "print(sorted(m for m in sys.modules if m.startswith(('mlgolden.checks', 'mlgolden.validate', "
-            "'detect_secrets', 'hcl2', 'dockerfile_parse', 'docker'))))")
+    code = (
+        "import sys, mlgolden.cli; "
+        "print(sorted(m for m in sys.modules if m.startswith(('mlgolden.checks', 'mlgolden.validate', "
+        "'detect_secrets', 'hcl2', 'dockerfile_parse', 'docker'))))"
+    )
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
     assert out.strip() == "[]"
 
 
 def test_docs_checks_md_is_generated_from_the_registry():
-    proc = subprocess.run([sys.executable, str(REPO / "scripts" / "gen_checks_docs.py"), "--check"],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "gen_checks_docs.py"), "--check"],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stderr
     page = (REPO / "docs" / "checks.md").read_text()
     for check in REGISTRY.values():
@@ -188,8 +211,9 @@ def test_docs_checks_md_is_generated_from_the_registry():
 
 
 def test_every_check_is_documented_and_registered_once():
-    modules = sorted(p.stem for p in (REPO / "mlgolden" / "checks").glob("*.py")
-                     if p.stem not in ("__init__", "base"))
+    modules = sorted(
+        p.stem for p in (REPO / "mlgolden" / "checks").glob("*.py") if p.stem not in ("__init__", "base")
+    )
     assert sorted(REGISTRY) == modules
     for check in REGISTRY.values():
         assert check.description and len(check.docs.splitlines()) > 2, check.id

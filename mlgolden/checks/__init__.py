@@ -41,15 +41,22 @@ class Check:
     @classmethod
     def from_module(cls, module: ModuleType) -> Check:
         docs = inspect.cleandoc(module.__doc__ or "")
-        return cls(id=module.ID, description=docs.splitlines()[0].rstrip("."), docs=docs,
-                   run=module.run, opt_in=getattr(module, "OPT_IN", False),
-                   files=tuple(getattr(module, "FILES", ())))
+        return cls(
+            id=module.ID,
+            description=docs.splitlines()[0].rstrip("."),
+            docs=docs,
+            run=module.run,
+            opt_in=getattr(module, "OPT_IN", False),
+            files=tuple(getattr(module, "FILES", ())),
+        )
 
 
 REGISTRY: dict[str, Check] = {
     check.id: check
-    for check in map(Check.from_module, (manifest, drift, structure, dockerfile, airflow, jenkins,
-                                         terraform, features, secrets, build))
+    for check in map(
+        Check.from_module,
+        (manifest, drift, structure, dockerfile, airflow, jenkins, terraform, features, secrets, build),
+    )
 }
 
 

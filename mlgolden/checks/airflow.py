@@ -92,21 +92,26 @@ def _dagbag(ctx: Context, out: Outcome, python: str) -> None:
     folder = ctx.path("dags")
     with tempfile.TemporaryDirectory(prefix="mlgolden-airflow-") as home:
         target = Path(home) / "dagbag.json"
-        env = {"AIRFLOW_HOME": home, "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-               "AIRFLOW__CORE__DAGS_FOLDER": str(folder),
-               "AIRFLOW__LOGGING__LOGGING_LEVEL": "ERROR", "PYTHONDONTWRITEBYTECODE": "1"}
-        proc = run_tool([python, "-c", DAGBAG_SCRIPT, str(folder), str(target)], cwd=Path(home),
-                        env=env)
+        env = {
+            "AIRFLOW_HOME": home,
+            "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+            "AIRFLOW__CORE__DAGS_FOLDER": str(folder),
+            "AIRFLOW__LOGGING__LOGGING_LEVEL": "ERROR",
+            "PYTHONDONTWRITEBYTECODE": "1",
+        }
+        proc = run_tool([python, "-c", DAGBAG_SCRIPT, str(folder), str(target)], cwd=Path(home), env=env)
         if proc.returncode != 0 or not target.is_file():
-            out.error(f"Airflow's DagBag did not run ({python}): "
-                      f"{last_lines(proc.stderr or proc.stdout)}", "dags", rule="dagbag")
+            out.error(
+                f"Airflow's DagBag did not run ({python}): {last_lines(proc.stderr or proc.stdout)}",
+                "dags",
+                rule="dagbag",
+            )
             return
         result = json.loads(target.read_text())
     out.note(f"DagBag (Airflow {result['version']}) loaded {len(result['dags'])} DAG(s)")
     for path, message in sorted(result["import_errors"].items()):
         rel = _relative(ctx, path)
-        out.error(f"import error: {last_lines(message, 1)}", rel, _error_line(message, path),
-                  rule="dagbag")
+        out.error(f"import error: {last_lines(message, 1)}", rel, _error_line(message, path), rule="dagbag")
     if not result["dags"] and not result["import_errors"]:
         out.error("Airflow finds no DAG in dags/", "dags", rule="dagbag")
     for dag in result["dags"]:
@@ -120,12 +125,20 @@ def _loaded_settings(ctx: Context, out: Outcome, dag: dict) -> None:
     if not dag["schedule"] or dag["schedule"] == "None":
         out.error(f"{name} has no schedule", rel, line, rule="dag-settings")
     if not dag["owner"] or set(dag["owner"].split(",")) <= {DEFAULT_OWNER}:
-        out.error(f"{name} has no owner (set default_args['owner'] to the owning team)", rel, line,
-                  rule="dag-settings")
+        out.error(
+            f"{name} has no owner (set default_args['owner'] to the owning team)",
+            rel,
+            line,
+            rule="dag-settings",
+        )
     for task in dag["tasks"]:
         if not task["retries"]:
-            out.error(f"{name}: task {task['task_id']} has no retries (set default_args['retries'])",
-                      rel, line, rule="dag-settings")
+            out.error(
+                f"{name}: task {task['task_id']} has no retries (set default_args['retries'])",
+                rel,
+                line,
+                rule="dag-settings",
+            )
 
 
 def _relative(ctx: Context, path: str) -> str:
@@ -145,12 +158,20 @@ def _error_line(message: str, path: str) -> int | None:
 
 def static_settings(out: Outcome, rel: str, tree: ast.Module) -> None:
     """DAG(...) / @dag(...) calls: schedule given, default_args with owner and retries."""
-    assigned = {t.id: node.value for node in tree.body if isinstance(node, ast.Assign)
-                for t in node.targets if isinstance(t, ast.Name)}
+    assigned = {
+        t.id: node.value
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        for t in node.targets
+        if isinstance(t, ast.Name)
+    }
     calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and _callee(n) in ("DAG", "dag")]
     if not calls:
-        out.warn("no DAG(...) or @dag(...) found; cannot check schedule, owner and retries "
-                 "without Airflow", rel, rule="dag-settings")
+        out.warn(
+            "no DAG(...) or @dag(...) found; cannot check schedule, owner and retries without Airflow",
+            rel,
+            rule="dag-settings",
+        )
     for call in calls:
         keywords = {k.arg: k.value for k in call.keywords if k.arg}
         schedule = keywords.get("schedule", keywords.get("schedule_interval"))
@@ -169,8 +190,12 @@ def static_settings(out: Outcome, rel: str, tree: ast.Module) -> None:
             continue  # computed default_args: only Airflow can tell
         for needed in ("owner", "retries"):
             if needed not in keys:
-                out.error(f"DAG has no {needed} (set default_args[{needed!r}])", rel, call.lineno,
-                          rule="dag-settings")
+                out.error(
+                    f"DAG has no {needed} (set default_args[{needed!r}])",
+                    rel,
+                    call.lineno,
+                    rule="dag-settings",
+                )
 
 
 def _callee(call: ast.Call) -> str | None:

@@ -33,8 +33,23 @@ Status = Literal["passed", "warning", "failed", "skipped"]
 MAX_READ_BYTES = 2 * 1024 * 1024  # files above this are not read by content checks
 TOOL_TIMEOUT = 300  # seconds for one external tool run
 # Without git, a walk skips these folders (with git, .gitignore decides).
-JUNK_DIRS = {".git", ".venv", "venv", "__pycache__", ".terraform", "node_modules", ".pytest_cache",
-             ".ruff_cache", ".mypy_cache", ".tox", ".nox", ".eggs", "build", "dist", "htmlcov"}
+JUNK_DIRS = {
+    ".git",
+    ".venv",
+    "venv",
+    "__pycache__",
+    ".terraform",
+    "node_modules",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".mypy_cache",
+    ".tox",
+    ".nox",
+    ".eggs",
+    "build",
+    "dist",
+    "htmlcov",
+}
 
 
 @dataclass(frozen=True)
@@ -55,8 +70,14 @@ class Finding:
         return f"{self.path}:{self.line}" if self.line else self.path
 
     def to_dict(self) -> dict[str, Any]:
-        return {"severity": self.severity, "message": self.message, "path": self.path,
-                "line": self.line, "rule": self.rule, "tool": self.tool}
+        return {
+            "severity": self.severity,
+            "message": self.message,
+            "path": self.path,
+            "line": self.line,
+            "rule": self.rule,
+            "tool": self.tool,
+        }
 
 
 @dataclass(frozen=True)
@@ -85,9 +106,14 @@ class CheckResult:
         return self.notes[0] if self.notes else ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "description": self.description, "status": self.status,
-                "duration_s": round(self.duration, 3), "notes": list(self.notes),
-                "findings": [f.to_dict() for f in self.findings]}
+        return {
+            "id": self.id,
+            "description": self.description,
+            "status": self.status,
+            "duration_s": round(self.duration, 3),
+            "notes": list(self.notes),
+            "findings": [f.to_dict() for f in self.findings],
+        }
 
 
 class Outcome:
@@ -97,18 +123,21 @@ class Outcome:
         self.findings: list[Finding] = []
         self.notes: list[str] = []
 
-    def error(self, message: str, path: str | None = None, line: int | None = None,
-              rule: str | None = None) -> None:
+    def error(
+        self, message: str, path: str | None = None, line: int | None = None, rule: str | None = None
+    ) -> None:
         self.findings.append(Finding("error", message, path, line, rule))
 
-    def warn(self, message: str, path: str | None = None, line: int | None = None,
-             rule: str | None = None) -> None:
+    def warn(
+        self, message: str, path: str | None = None, line: int | None = None, rule: str | None = None
+    ) -> None:
         self.findings.append(Finding("warning", message, path, line, rule))
 
     def missing_tool(self, tool: str, what: str, state: str = "not installed") -> None:
         """A part of the check could not run because ``tool`` is not installed (or reachable)."""
-        self.findings.append(Finding("skipped", f"skipped: {tool} {state} ({what})",
-                                     tool=tool, rule="tool-missing"))
+        self.findings.append(
+            Finding("skipped", f"skipped: {tool} {state} ({what})", tool=tool, rule="tool-missing")
+        )
 
     def not_run(self, reason: str) -> None:
         """The check could not run for a reason another check reports (not a missing tool)."""
@@ -274,9 +303,14 @@ class Context:
         assert self.manifest is not None
         parent = Path(tempfile.mkdtemp(prefix=f"render-{version or 'recorded'}-", dir=self.tmpdir()))
         catalog = self.catalog(version)
-        return render_answers(catalog, self.manifest.pattern, dict(self.manifest.answers),
-                              recorded_platform(self.manifest), parent,
-                              origin=".mlgolden.yml answers")
+        return render_answers(
+            catalog,
+            self.manifest.pattern,
+            dict(self.manifest.answers),
+            recorded_platform(self.manifest),
+            parent,
+            origin=".mlgolden.yml answers",
+        )
 
     def tmpdir(self) -> Path:
         with self._lock:
@@ -381,12 +415,26 @@ def python_with(module: str, env_var: str) -> str | None:
     return sys.executable if importlib.util.find_spec(module) is not None else None
 
 
-def run_tool(args: list[str], *, cwd: Path, env: dict[str, str] | None = None,
-             timeout: int = TOOL_TIMEOUT, stdin: str | None = None) -> subprocess.CompletedProcess:
+def run_tool(
+    args: list[str],
+    *,
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    timeout: int = TOOL_TIMEOUT,
+    stdin: str | None = None,
+) -> subprocess.CompletedProcess:
     """Run an external tool to the end and capture its output; a timeout is a ToolError."""
     try:
-        return subprocess.run(args, cwd=cwd, env={**os.environ, **(env or {})}, input=stdin,
-                              capture_output=True, text=True, timeout=timeout, check=False)
+        return subprocess.run(
+            args,
+            cwd=cwd,
+            env={**os.environ, **(env or {})},
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
     except subprocess.TimeoutExpired:
         raise ToolError(f"{Path(args[0]).name} did not finish within {timeout} s") from None
     except OSError as exc:

@@ -66,8 +66,9 @@ def _client(out: Outcome):
         return client
     except Exception as exc:  # DockerException, connection errors: no usable engine
         where = os.environ.get("DOCKER_HOST", "the default socket")
-        out.missing_tool("docker engine", f"{where}: {' '.join(str(exc).split())[:160]}",
-                         state="not reachable")
+        out.missing_tool(
+            "docker engine", f"{where}: {' '.join(str(exc).split())[:160]}", state="not reachable"
+        )
         return None
 
 
@@ -76,12 +77,21 @@ def _build(ctx: Context, out: Outcome, client, tag: str) -> bool:
 
     started = time.perf_counter()
     try:
-        client.images.build(path=str(ctx.root), tag=tag, rm=True, forcerm=True, pull=False,
-                            network_mode=os.environ.get(NETWORK_ENV) or None)
+        client.images.build(
+            path=str(ctx.root),
+            tag=tag,
+            rm=True,
+            forcerm=True,
+            pull=False,
+            network_mode=os.environ.get(NETWORK_ENV) or None,
+        )
     except BuildError as exc:
         tail = [str(chunk.get("stream", "")).strip() for chunk in exc.build_log if chunk.get("stream")]
-        out.error(f"docker build failed: {exc.msg}; last output: {' | '.join(tail[-3:])}",
-                  "Dockerfile", rule="build")
+        out.error(
+            f"docker build failed: {exc.msg}; last output: {' | '.join(tail[-3:])}",
+            "Dockerfile",
+            rule="build",
+        )
         return False
     except APIError as exc:
         out.error(f"docker build failed: {exc.explanation or exc}", "Dockerfile", rule="build")
@@ -92,8 +102,10 @@ def _build(ctx: Context, out: Outcome, client, tag: str) -> bool:
 
 def _probe(out: Outcome, client, tag: str, port: int, path: str) -> None:
     url = f"http://127.0.0.1:{port}{path}"
-    code = ("import sys, urllib.request\n"
-            f"sys.exit(0 if urllib.request.urlopen({url!r}, timeout=3).status == 200 else 1)")
+    code = (
+        "import sys, urllib.request\n"
+        f"sys.exit(0 if urllib.request.urlopen({url!r}, timeout=3).status == 200 else 1)"
+    )
     container = client.containers.run(tag, detach=True)
     try:
         deadline = time.monotonic() + STARTUP_SECONDS
@@ -106,15 +118,19 @@ def _probe(out: Outcome, client, tag: str, port: int, path: str) -> None:
                 return
             time.sleep(2)
         logs = container.logs(tail=5).decode("utf-8", "replace").strip().replace("\n", " | ")
-        out.error(f"smoke test failed: GET {url} did not answer 200 within {STARTUP_SECONDS} s "
-                  f"(container {container.status}); logs: {logs}", "Dockerfile", rule="smoke-test")
+        out.error(
+            f"smoke test failed: GET {url} did not answer 200 within {STARTUP_SECONDS} s "
+            f"(container {container.status}); logs: {logs}",
+            "Dockerfile",
+            rule="smoke-test",
+        )
     finally:
         container.remove(force=True)
 
 
 def _batch(ctx: Context, out: Outcome, client, tag: str) -> None:
     output = f"data/output/predictions/date={BATCH_DATE}/predictions.csv"
-    script = (f"python -m {ctx.package_name}.batch score --date {BATCH_DATE} && head -n 3 {output}")
+    script = f"python -m {ctx.package_name}.batch score --date {BATCH_DATE} && head -n 3 {output}"
     container = client.containers.run(tag, ["sh", "-c", script], detach=True)
     try:
         status = container.wait(timeout=600).get("StatusCode")
@@ -124,8 +140,12 @@ def _batch(ctx: Context, out: Outcome, client, tag: str) -> None:
     header = next((line for line in logs.splitlines() if line.startswith("customer_id,")), "")
     if status != 0 or "churn_probability" not in header:
         tail = " | ".join(logs.strip().splitlines()[-3:])
-        out.error(f"smoke test failed: the batch job (exit {status}) wrote no predictions to "
-                  f"{output}; output: {tail}", "Dockerfile", rule="smoke-test")
+        out.error(
+            f"smoke test failed: the batch job (exit {status}) wrote no predictions to "
+            f"{output}; output: {tail}",
+            "Dockerfile",
+            rule="smoke-test",
+        )
     else:
         out.note(f"the batch job scored {BATCH_DATE} and wrote {output}")
 

@@ -28,8 +28,8 @@ ID = "dockerfile"
 FILES = ("**/Dockerfile", "**/Dockerfile.*", "**/*.Dockerfile")
 SERVER_PATTERNS = {"live-service", "streamlit-demo"}
 SECRET_NAME = re.compile(
-    r"(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CLIENT_?SECRET|CREDENTIALS?)",
-    re.I)
+    r"(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CLIENT_?SECRET|CREDENTIALS?)", re.I
+)
 NOT_A_SECRET = re.compile(r"(_FILE|_PATH|_DIR|_ID|_NAME|_ENV|_URL)$", re.I)
 SECRET_VALUE = re.compile(r"(AKIA|ASIA)[0-9A-Z]{16}|-----BEGIN [A-Z ]*PRIVATE KEY|ghp_[A-Za-z0-9]{36}")
 ROOT_USERS = {"root", "0"}
@@ -38,8 +38,9 @@ ROOT_USERS = {"root", "0"}
 def run(ctx: Context, out: Outcome) -> None:
     files = ctx.glob(*FILES)
     if not files:
-        out.error("no Dockerfile in the project (the docker component generates one)", "Dockerfile",
-                  rule="missing")
+        out.error(
+            "no Dockerfile in the project (the docker component generates one)", "Dockerfile", rule="missing"
+        )
         return
     hadolint = find_executable("hadolint")
     if hadolint is None:
@@ -66,8 +67,7 @@ def _hadolint(ctx: Context, out: Outcome, binary: str, rel: str) -> None:
         level = item.get("level")
         report = out.error if level == "error" else out.warn if level == "warning" else None
         if report is not None:
-            report(f"{item.get('code')}: {item.get('message')}", rel, item.get("line"),
-                   rule=item.get("code"))
+            report(f"{item.get('code')}: {item.get('message')}", rel, item.get("line"), rule=item.get("code"))
 
 
 def platform_rules(ctx: Context, out: Outcome, rel: str, text: str) -> None:
@@ -114,8 +114,9 @@ def _global_args(instructions: list[dict]) -> dict[str, str]:
     return args
 
 
-def _check_from(out: Outcome, rel: str, item: dict, args: dict[str, str], registry: str | None,
-                aliases: set[str]) -> None:
+def _check_from(
+    out: Outcome, rel: str, item: dict, args: dict[str, str], registry: str | None, aliases: set[str]
+) -> None:
     line = item["startline"] + 1
     words = [w for w in item["value"].split() if not w.startswith("--")]
     if not words:
@@ -130,17 +131,30 @@ def _check_from(out: Outcome, rel: str, item: dict, args: dict[str, str], regist
         if image.lower() in aliases or image == "scratch":
             return
         if "$" in image:
-            out.error(f"base image {words[0]} depends on a build arg without a default; "
-                      "give it the platform image as default", rel, line, rule="base-image")
+            out.error(
+                f"base image {words[0]} depends on a build arg without a default; "
+                "give it the platform image as default",
+                rel,
+                line,
+                rule="base-image",
+            )
             return
         if registry and not image.startswith(registry + "/"):
-            out.error(f"base image {image} is not from the platform registry {registry}", rel, line,
-                      rule="base-image")
+            out.error(
+                f"base image {image} is not from the platform registry {registry}",
+                rel,
+                line,
+                rule="base-image",
+            )
         _, _, last = image.rpartition("/")
         name, _, tag = last.partition("@")[0].partition(":")
         if "@sha256:" not in image and (not tag or tag == "latest"):
-            out.error(f"base image {image} is not pinned: use a version tag (not 'latest') or a "
-                      "digest", rel, line, rule="base-image-pin")
+            out.error(
+                f"base image {image} is not pinned: use a version tag (not 'latest') or a digest",
+                rel,
+                line,
+                rule="base-image-pin",
+            )
     finally:
         if alias:
             aliases.add(alias)
@@ -149,33 +163,54 @@ def _check_from(out: Outcome, rel: str, item: dict, args: dict[str, str], regist
 def _check_user(out: Outcome, rel: str, stage: list[dict]) -> None:
     users = [i for i in stage if i["instruction"] == "USER"]
     if not users:
-        out.error("the image runs as root: the final stage sets no USER (add e.g. `USER 10001`)",
-                  rel, stage[0]["startline"] + 1, rule="non-root")
+        out.error(
+            "the image runs as root: the final stage sets no USER (add e.g. `USER 10001`)",
+            rel,
+            stage[0]["startline"] + 1,
+            rule="non-root",
+        )
         return
     last = users[-1]
     user = last["value"].strip().split(":")[0].strip()
     if user.lower() in ROOT_USERS:
-        out.error(f"the image runs as root (USER {last['value'].strip()}); switch to a non-root "
-                  "user in the final stage", rel, last["startline"] + 1, rule="non-root")
+        out.error(
+            f"the image runs as root (USER {last['value'].strip()}); switch to a non-root "
+            "user in the final stage",
+            rel,
+            last["startline"] + 1,
+            rule="non-root",
+        )
 
 
 def _check_healthcheck(out: Outcome, rel: str, stage: list[dict], pattern: str) -> None:
     checks = [i for i in stage if i["instruction"] == "HEALTHCHECK"]
     if not checks or checks[-1]["value"].strip().upper() == "NONE":
-        out.error(f"no HEALTHCHECK: a {pattern} image serves requests and must declare one",
-                  rel, stage[0]["startline"] + 1, rule="healthcheck")
+        out.error(
+            f"no HEALTHCHECK: a {pattern} image serves requests and must declare one",
+            rel,
+            stage[0]["startline"] + 1,
+            rule="healthcheck",
+        )
 
 
 def _check_secrets(out: Outcome, rel: str, item: dict) -> None:
     line = item["startline"] + 1
     for name, value in _assignments(item["instruction"], item["value"]):
         if SECRET_NAME.search(name) and not NOT_A_SECRET.search(name):
-            out.error(f"{item['instruction']} {name} looks like a secret: build args and ENV stay in "
-                      "the image; use RUN --mount=type=secret or a runtime secret", rel, line,
-                      rule="no-secret-env")
+            out.error(
+                f"{item['instruction']} {name} looks like a secret: build args and ENV stay in "
+                "the image; use RUN --mount=type=secret or a runtime secret",
+                rel,
+                line,
+                rule="no-secret-env",
+            )
         elif value and SECRET_VALUE.search(value):
-            out.error(f"{item['instruction']} {name} holds what looks like a key or token", rel, line,
-                      rule="no-secret-env")
+            out.error(
+                f"{item['instruction']} {name} holds what looks like a key or token",
+                rel,
+                line,
+                rule="no-secret-env",
+            )
 
 
 def _assignments(instruction: str, value: str) -> list[tuple[str, str]]:

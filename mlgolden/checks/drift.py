@@ -43,8 +43,16 @@ def run(ctx: Context, out: Outcome) -> None:
         return
     upgrade = f"run `mlgolden upgrade` to take {newest}"
     if recorded[0] < behind[0]:
-        out.error(f"template version {ref.version} is a major version behind the newest, {newest}; "
-                  f"{upgrade}", FILE, line, rule="major-drift")
+        out.error(
+            f"template version {ref.version} is a major version behind the newest, {newest}; {upgrade}",
+            FILE,
+            line,
+            rule="major-drift",
+        )
     else:
-        out.warn(f"template version {ref.version} is behind the newest, {newest}; {upgrade}",
-                 FILE, line, rule="drift")
+        out.warn(
+            f"template version {ref.version} is behind the newest, {newest}; {upgrade}",
+            FILE,
+            line,
+            rule="drift",
+        )

@@ -32,8 +32,11 @@ STORE = "features/feature_store.yaml"
 DEFINITIONS = "features/definitions.py"
 ENV_VAR = "MLGOLDEN_FEAST_PYTHON"
 OBJECT_KINDS = {
-    "Entity": "entity", "FeatureView": "feature view", "BatchFeatureView": "feature view",
-    "StreamFeatureView": "feature view", "OnDemandFeatureView": "feature view",
+    "Entity": "entity",
+    "FeatureView": "feature view",
+    "BatchFeatureView": "feature view",
+    "StreamFeatureView": "feature view",
+    "OnDemandFeatureView": "feature view",
     "FeatureService": "feature service",
 }
 
@@ -92,8 +95,7 @@ def run(ctx: Context, out: Outcome) -> None:
         return
     python = python_with("feast", ENV_VAR)
     if python is None:
-        out.missing_tool("feast", f"import and plan of the definitions; set {ENV_VAR} to a python "
-                                  "with Feast")
+        out.missing_tool("feast", f"import and plan of the definitions; set {ENV_VAR} to a python with Feast")
         objects = static_objects(tree)
     else:
         objects = _plan(ctx, out, python)
@@ -115,35 +117,52 @@ def _store_config(ctx: Context, out: Outcome) -> bool:
         config = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        out.error(f"not valid YAML: {getattr(exc, 'problem', exc)}", STORE,
-                  mark.line + 1 if mark else None, rule="store-config")
+        out.error(
+            f"not valid YAML: {getattr(exc, 'problem', exc)}",
+            STORE,
+            mark.line + 1 if mark else None,
+            rule="store-config",
+        )
         return False
     if not isinstance(config, dict):
         out.error("not a YAML mapping", STORE, rule="store-config")
         return False
     shared = ctx.platform.feature_store if ctx.platform else None
     if shared and config.get("project") != shared.project:
-        out.error(f"project {config.get('project')!r} is not the platform's shared Feast project "
-                  f"{shared.project!r}", STORE, ctx.line_of(STORE, r"^project:"),
-                  rule="store-config")
+        out.error(
+            f"project {config.get('project')!r} is not the platform's shared Feast project "
+            f"{shared.project!r}",
+            STORE,
+            ctx.line_of(STORE, r"^project:"),
+            rule="store-config",
+        )
     registry = config.get("registry")
     registry_path = registry.get("path") if isinstance(registry, dict) else registry
     if shared and registry_path != shared.registry:
-        out.warn(f"registry {registry_path!r} is not the platform's {shared.registry!r} (set "
-                 f"{shared.registry_env} to reach the shared registry)", STORE,
-                 ctx.line_of(STORE, r"^registry:"), rule="store-config")
+        out.warn(
+            f"registry {registry_path!r} is not the platform's {shared.registry!r} (set "
+            f"{shared.registry_env} to reach the shared registry)",
+            STORE,
+            ctx.line_of(STORE, r"^registry:"),
+            rule="store-config",
+        )
     return True
 
 
 def _plan(ctx: Context, out: Outcome, python: str) -> list[dict] | None:
     with tempfile.TemporaryDirectory(prefix="mlgolden-feast-") as tmp:
         target = Path(tmp) / "plan.json"
-        proc = run_tool([python, "-c", PLAN_SCRIPT, str(ctx.root), str(Path(tmp) / "registry.db"),
-                         str(target)], cwd=Path(tmp),
-                        env={"PYTHONDONTWRITEBYTECODE": "1", "FEAST_USAGE": "False"})
+        proc = run_tool(
+            [python, "-c", PLAN_SCRIPT, str(ctx.root), str(Path(tmp) / "registry.db"), str(target)],
+            cwd=Path(tmp),
+            env={"PYTHONDONTWRITEBYTECODE": "1", "FEAST_USAGE": "False"},
+        )
         if not target.is_file():
-            out.error(f"Feast did not run ({python}): {last_lines(proc.stderr or proc.stdout)}",
-                      DEFINITIONS, rule="definitions")
+            out.error(
+                f"Feast did not run ({python}): {last_lines(proc.stderr or proc.stdout)}",
+                DEFINITIONS,
+                rule="definitions",
+            )
             return None
         result = json.loads(target.read_text())
     error = result["error"]
@@ -177,16 +196,23 @@ def check_ownership(ctx: Context, out: Outcome, objects: list[dict]) -> None:
         what = f"{obj['kind']} {obj['name']!r}" if obj["name"] else f"an unnamed {obj['kind']}"
         line = obj["line"] or (ctx.line_of(DEFINITIONS, re.escape(obj["name"])) if obj["name"] else None)
         if obj["name"] is None or obj["tags"] is None:
-            out.warn(f"{what}: name or tags cannot be read without Feast", DEFINITIONS, line,
-                     rule="ownership")
+            out.warn(
+                f"{what}: name or tags cannot be read without Feast", DEFINITIONS, line, rule="ownership"
+            )
             continue
         if not obj["name"].startswith(f"{package}_"):
-            out.error(f"{what} is not named with this repo's prefix '{package}_': the shared "
-                      "project holds other repos' objects", DEFINITIONS, line, rule="ownership")
+            out.error(
+                f"{what} is not named with this repo's prefix '{package}_': the shared "
+                "project holds other repos' objects",
+                DEFINITIONS,
+                line,
+                rule="ownership",
+            )
         owner = obj["tags"].get("owner")
         if owner != slug:
-            out.error(f"{what} is tagged owner={owner!r}, not owner={slug!r}", DEFINITIONS, line,
-                      rule="ownership")
+            out.error(
+                f"{what} is tagged owner={owner!r}, not owner={slug!r}", DEFINITIONS, line, rule="ownership"
+            )
 
 
 # --- without Feast: read the definitions statically ----------------------------------------------
@@ -209,16 +235,19 @@ def static_objects(tree: ast.Module) -> list[dict]:
         if not isinstance(node, ast.Call):
             continue
         callee = _callee(node)
-        kind = OBJECT_KINDS.get(callee) or ("data source" if callee and callee.endswith("Source")
-                                            else None)
+        kind = OBJECT_KINDS.get(callee) or ("data source" if callee and callee.endswith("Source") else None)
         if kind is None:
             continue
         keywords = {k.arg: _value(k.value, env) for k in node.keywords if k.arg}
         name, tags = keywords.get("name"), keywords.get("tags", {})
-        objects.append({"kind": kind, "line": node.lineno,
-                        "name": name if isinstance(name, str) else None,
-                        "tags": tags if isinstance(tags, dict) and UNKNOWN not in tags.values()
-                        else None})
+        objects.append(
+            {
+                "kind": kind,
+                "line": node.lineno,
+                "name": name if isinstance(name, str) else None,
+                "tags": tags if isinstance(tags, dict) and UNKNOWN not in tags.values() else None,
+            }
+        )
     return objects
 
 

@@ -36,18 +36,18 @@ GOLDEN_STAGES = {  # shown name -> keywords that must all appear in the stage na
 STAGE = re.compile(r"""\bstage\s*\(\s*(?:name\s*:\s*)?(['"])(.*?)\1""")
 CREDENTIAL_ID = re.compile(r"""(?:\bcredentials\s*\(\s*|\bcredentialsId\s*:\s*)(['"])([^'"$]+)\1""")
 SECRET_WORD = r"(?:password|passwd|secret|token|api[_-]?key|private[_-]?key|access[_-]?key)"
-LITERAL_SECRET = re.compile(
-    rf"""\b(\w*{SECRET_WORD}\w*)\s*[:=]\s*(['"])([^'"$]{{4,}})\2""", re.I)
-CLI_SECRET = re.compile(r"""(?:--password|--token|\blogin\b[^\n]*?\s-p)[ =]"""
-                        r"""(['"]?)(?![$'"\\])([^\s'"]{4,})\1""")
+LITERAL_SECRET = re.compile(rf"""\b(\w*{SECRET_WORD}\w*)\s*[:=]\s*(['"])([^'"$]{{4,}})\2""", re.I)
+CLI_SECRET = re.compile(
+    r"""(?:--password|--token|\blogin\b[^\n]*?\s-p)[ =]"""
+    r"""(['"]?)(?![$'"\\])([^\s'"]{4,})\1"""
+)
 COMPILE_SCRIPT = "new GroovyShell().parse(new File(args[0]))"
 
 
 def run(ctx: Context, out: Outcome) -> None:
     text = ctx.read_text(FILE)
     if text is None:
-        out.error("no readable Jenkinsfile (the jenkins component generates one)", FILE,
-                  rule="missing")
+        out.error("no readable Jenkinsfile (the jenkins component generates one)", FILE, rule="missing")
         return
     _compile(ctx, out)
     code = strip_comments(text)
@@ -60,8 +60,7 @@ def _compile(ctx: Context, out: Outcome) -> None:
     if groovy is None:
         out.missing_tool("groovy", "Jenkinsfile compile check")
         return
-    proc = run_tool([groovy, "-e", COMPILE_SCRIPT, str(ctx.path(FILE))], cwd=ctx.root,
-                    env=_java_env())
+    proc = run_tool([groovy, "-e", COMPILE_SCRIPT, str(ctx.path(FILE))], cwd=ctx.root, env=_java_env())
     if proc.returncode == 0:
         out.note("Jenkinsfile compiles with Groovy")
         return
@@ -93,9 +92,13 @@ def _stages(ctx: Context, out: Outcome, code: str) -> None:
         required.pop("Register features")
     for shown, words in required.items():
         if not any(all(w in name.lower() for w in words) for name in names):
-            out.error(f"the golden stage {shown!r} is missing (a stage whose name contains "
-                      f"{' and '.join(repr(w) for w in words)})", FILE,
-                      _line(code, r"\bstages\s*\{"), rule="golden-stages")
+            out.error(
+                f"the golden stage {shown!r} is missing (a stage whose name contains "
+                f"{' and '.join(repr(w) for w in words)})",
+                FILE,
+                _line(code, r"\bstages\s*\{"),
+                rule="golden-stages",
+            )
     out.note(f"stages: {', '.join(names)}")
 
 
@@ -104,23 +107,38 @@ def _credentials(ctx: Context, out: Outcome, code: str) -> None:
         name = match.group(1)
         if name.lower() in ("credentialsid",) or name.lower().endswith(("id", "_name", "variable")):
             continue
-        out.error(f"literal secret in {name}: use a Jenkins credential by ID (credentials('id') "
-                  "or withCredentials)", FILE, _line_at(code, match.start()), rule="credentials-by-id")
+        out.error(
+            f"literal secret in {name}: use a Jenkins credential by ID (credentials('id') "
+            "or withCredentials)",
+            FILE,
+            _line_at(code, match.start()),
+            rule="credentials-by-id",
+        )
     for match in CLI_SECRET.finditer(code):
-        out.error("a password or token is passed literally on a command line: use a Jenkins "
-                  "credential by ID", FILE, _line_at(code, match.start()), rule="credentials-by-id")
+        out.error(
+            "a password or token is passed literally on a command line: use a Jenkins credential by ID",
+            FILE,
+            _line_at(code, match.start()),
+            rule="credentials-by-id",
+        )
     known = set(ctx.platform.jenkins.credentials.values()) if ctx.platform else set()
     for match in CREDENTIAL_ID.finditer(code):
         if known and match.group(2) not in known:
-            out.warn(f"credential ID {match.group(2)!r} is not one of the platform's "
-                     f"({', '.join(sorted(known))})", FILE, _line_at(code, match.start()),
-                     rule="credentials-by-id")
+            out.warn(
+                f"credential ID {match.group(2)!r} is not one of the platform's ({', '.join(sorted(known))})",
+                FILE,
+                _line_at(code, match.start()),
+                rule="credentials-by-id",
+            )
 
 
 def strip_comments(code: str) -> str:
     """Groovy without // and /* */ comments (strings kept), line numbers preserved."""
-    token = re.compile(r"""('''.*?'''|\"\"\".*?\"\"\"|'(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*")"""
-                       r"""|(//[^\n]*|/\*.*?\*/)""", re.S)
+    token = re.compile(
+        r"""('''.*?'''|\"\"\".*?\"\"\"|'(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*")"""
+        r"""|(//[^\n]*|/\*.*?\*/)""",
+        re.S,
+    )
 
     def keep(match: re.Match) -> str:
         if match.group(2):

@@ -25,12 +25,20 @@ def run(ctx: Context, out: Outcome) -> None:
         return
     manifest = ctx.manifest
     if manifest.mlgolden not in SCHEMA_VERSIONS:
-        out.error(f"answers file schema {manifest.mlgolden} is not supported by this mlgolden "
-                  f"(supported: {sorted(SCHEMA_VERSIONS)})", FILE, ctx.line_of(FILE, r"^mlgolden:"),
-                  rule="schema")
+        out.error(
+            f"answers file schema {manifest.mlgolden} is not supported by this mlgolden "
+            f"(supported: {sorted(SCHEMA_VERSIONS)})",
+            FILE,
+            ctx.line_of(FILE, r"^mlgolden:"),
+            rule="schema",
+        )
     if ctx.platform is None:
-        out.error("the platform section is not valid platform settings", FILE,
-                  ctx.line_of(FILE, r"^platform:"), rule="platform")
+        out.error(
+            "the platform section is not valid platform settings",
+            FILE,
+            ctx.line_of(FILE, r"^platform:"),
+            rule="platform",
+        )
     _check_catalog(ctx, out)
 
 
@@ -42,23 +50,39 @@ def _check_catalog(ctx: Context, out: Outcome) -> None:
     try:
         versions = available_versions(None if ref.source == BUILTIN else ref.source)
     except MlgoldenError as exc:
-        out.error(f"catalog {ref.source} cannot be read: {exc.one_line()}", FILE,
-                  ctx.line_of(FILE, r"^\s+source:"), rule="catalog")
+        out.error(
+            f"catalog {ref.source} cannot be read: {exc.one_line()}",
+            FILE,
+            ctx.line_of(FILE, r"^\s+source:"),
+            rule="catalog",
+        )
         return
     if ref.version not in versions and not ref.commit:
-        out.error(f"catalog {ref.source} has no version {ref.version!r} "
-                  f"(known: {', '.join(versions) or 'none'})", FILE, where, rule="catalog-version")
+        out.error(
+            f"catalog {ref.source} has no version {ref.version!r} (known: {', '.join(versions) or 'none'})",
+            FILE,
+            where,
+            rule="catalog-version",
+        )
         return
     try:
         catalog = ctx.catalog()
     except MlgoldenError as exc:
-        out.error(f"catalog {ref.source} {ref.version} cannot be opened: {exc.one_line()}", FILE,
-                  where, rule="catalog-version")
+        out.error(
+            f"catalog {ref.source} {ref.version} cannot be opened: {exc.one_line()}",
+            FILE,
+            where,
+            rule="catalog-version",
+        )
         return
     if ctx.manifest.pattern not in catalog.patterns:
-        out.error(f"pattern {ctx.manifest.pattern!r} is not in catalog {ref.source} {ref.version} "
-                  f"(known: {', '.join(catalog.patterns)})", FILE, ctx.line_of(FILE, r"^pattern:"),
-                  rule="pattern")
+        out.error(
+            f"pattern {ctx.manifest.pattern!r} is not in catalog {ref.source} {ref.version} "
+            f"(known: {', '.join(catalog.patterns)})",
+            FILE,
+            ctx.line_of(FILE, r"^pattern:"),
+            rule="pattern",
+        )
         return
     out.note(f"pattern {ctx.manifest.pattern}, catalog {ref.source} {ref.version}")
     _check_answers(ctx, out, catalog)
@@ -69,13 +93,16 @@ def _check_answers(ctx: Context, out: Outcome, catalog) -> None:
 
     if ctx.platform is None:
         return
-    questions = questions_for(catalog.spec.questions, catalog.pattern(ctx.manifest.pattern),
-                              ctx.platform)
+    questions = questions_for(catalog.spec.questions, catalog.pattern(ctx.manifest.pattern), ctx.platform)
     known = {item.id for item in questions}
     answers = dict(ctx.manifest.answers)
     for key in sorted(set(answers) - known):
-        out.warn(f"answer {key!r} is not a question of pattern {ctx.manifest.pattern}; it is ignored",
-                 FILE, ctx.line_of(FILE, rf"^\s+{key}:"), rule="answers")
+        out.warn(
+            f"answer {key!r} is not a question of pattern {ctx.manifest.pattern}; it is ignored",
+            FILE,
+            ctx.line_of(FILE, rf"^\s+{key}:"),
+            rule="answers",
+        )
     try:
         collect(questions, [(f"{FILE} answers", {k: v for k, v in answers.items() if k in known})])
     except MlgoldenError as exc:

@@ -29,21 +29,39 @@ from mlgolden.checks.base import MAX_READ_BYTES, Context, Outcome
 ID = "secrets"
 ALLOW = "pragma: allowlist secret"
 RULES = [  # (rule, what, regex): the first rule matching a line wins
-    ("gcp-service-account", "a GCP service-account key",
-     re.compile(r'"type"\s*:\s*"service_account"[\s\S]*?"private_key"\s*:\s*"-----BEGIN'
-                r'|"private_key"\s*:\s*"-----BEGIN[\s\S]*?"type"\s*:\s*"service_account"')),
-    ("private-key", "a private key block",
-     re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")),
-    ("aws-access-key", "an AWS access key ID",
-     re.compile(r"(?<![A-Z0-9])(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[0-9A-Z]{16}(?![A-Z0-9])")),
-    ("aws-secret-key", "an AWS secret access key",
-     re.compile(r"(?i)aws.{0,24}?(?:secret|private).{0,24}?[=:]\s*['\"]?"
-                r"(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")),
+    (
+        "gcp-service-account",
+        "a GCP service-account key",
+        re.compile(
+            r'"type"\s*:\s*"service_account"[\s\S]*?"private_key"\s*:\s*"-----BEGIN'
+            r'|"private_key"\s*:\s*"-----BEGIN[\s\S]*?"type"\s*:\s*"service_account"'
+        ),
+    ),
+    (
+        "private-key",
+        "a private key block",
+        re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"),
+    ),
+    (
+        "aws-access-key",
+        "an AWS access key ID",
+        re.compile(r"(?<![A-Z0-9])(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[0-9A-Z]{16}(?![A-Z0-9])"),
+    ),
+    (
+        "aws-secret-key",
+        "an AWS secret access key",
+        re.compile(
+            r"(?i)aws.{0,24}?(?:secret|private).{0,24}?[=:]\s*['\"]?"
+            r"(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])"
+        ),
+    ),
 ]
 # A keyword finding whose value has the shape of a *name* is a reference to a secret (a Kubernetes
 # secret, a Secret Manager path, a credential ID, an environment variable), not a secret.
-REFERENCE = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)+|projects/[\w.-]+/secrets/[\w.-]+(?:/versions/\w+)?"
-                       r"|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
+REFERENCE = re.compile(
+    r"[a-z][a-z0-9]*(?:-[a-z0-9]+)+|projects/[\w.-]+/secrets/[\w.-]+(?:/versions/\w+)?"
+    r"|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+"
+)
 DETECT_SECRETS_LOCK = threading.Lock()  # detect-secrets keeps its settings in module globals
 
 
@@ -83,7 +101,7 @@ def own_rules(out: Outcome, rel: str, text: str) -> None:
 def _line_text(text: str, offset: int) -> str:
     start = text.rfind("\n", 0, offset) + 1
     end = text.find("\n", offset)
-    return text[start:end if end != -1 else len(text)]
+    return text[start : end if end != -1 else len(text)]
 
 
 def _detect_secrets(ctx: Context, out: Outcome, files: list[str], flagged: set) -> None:
@@ -98,9 +116,13 @@ def _detect_secrets(ctx: Context, out: Outcome, files: list[str], flagged: set) 
                 if (rel, secret.line_number) in flagged or key in reported or _reference(secret):
                     continue
                 reported.add(key)
-                out.error(f"{secret.type} found by detect-secrets: remove it and rotate it (a false "
-                          f"positive? add `# {ALLOW}` to the line)", rel, secret.line_number,
-                          rule="detect-secrets")
+                out.error(
+                    f"{secret.type} found by detect-secrets: remove it and rotate it (a false "
+                    f"positive? add `# {ALLOW}` to the line)",
+                    rel,
+                    secret.line_number,
+                    rule="detect-secrets",
+                )
 
 
 def _reference(secret) -> bool:

@@ -26,7 +26,8 @@ FILES = ("**/*.tf",)
 REQUIRED_LABELS = ("owner", "classification")
 CREDENTIAL_ATTRS = re.compile(
     r"^(credentials|access_key|secret_key|secret_access_key|password|token|private_key|"
-    r"client_secret|api_key|access_token|.*_(password|secret|token|api_key|private_key))$")
+    r"client_secret|api_key|access_token|.*_(password|secret|token|api_key|private_key))$"
+)
 PRIVATE_KEY = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")
 AWS_KEY = re.compile(r"\b(AKIA|ASIA)[0-9A-Z]{16}\b")
 
@@ -34,8 +35,11 @@ AWS_KEY = re.compile(r"\b(AKIA|ASIA)[0-9A-Z]{16}\b")
 def run(ctx: Context, out: Outcome) -> None:
     files = [rel for rel in ctx.glob(*FILES) if "/.terraform/" not in f"/{rel}"]
     if not files:
-        out.error("no Terraform (*.tf) files (the terraform component generates terraform/)",
-                  "terraform", rule="missing")
+        out.error(
+            "no Terraform (*.tf) files (the terraform component generates terraform/)",
+            "terraform",
+            rule="missing",
+        )
         return
     _fmt(ctx, out, files)
     parsed = {}
@@ -58,8 +62,11 @@ def _fmt(ctx: Context, out: Outcome, files: list[str]) -> None:
         return
     config = ctx.tmpdir() / "terraformrc"
     config.touch()
-    proc = run_tool([terraform, "fmt", "-check", "-list=true", "-no-color", *files], cwd=ctx.root,
-                    env={"TF_CLI_CONFIG_FILE": str(config), "TF_IN_AUTOMATION": "1"})
+    proc = run_tool(
+        [terraform, "fmt", "-check", "-list=true", "-no-color", *files],
+        cwd=ctx.root,
+        env={"TF_CLI_CONFIG_FILE": str(config), "TF_IN_AUTOMATION": "1"},
+    )
     if proc.returncode == 0:
         return
     listed = [line.strip() for line in proc.stdout.splitlines() if line.strip().endswith(".tf")]
@@ -81,8 +88,9 @@ def _parse(ctx: Context, out: Outcome, rel: str) -> dict | None:
     except Exception as exc:  # lark raises many types; all mean "does not parse"
         line = getattr(exc, "line", None)
         message = " ".join(str(exc).split())[:200]
-        out.error(f"does not parse as HCL: {message}", rel, line if isinstance(line, int) else None,
-                  rule="hcl")
+        out.error(
+            f"does not parse as HCL: {message}", rel, line if isinstance(line, int) else None, rule="hcl"
+        )
         return None
 
 
@@ -118,22 +126,29 @@ def _unwrap(block: dict, depth: int, labels: list[str] | None = None):
 
 
 def _labels(ctx: Context, out: Outcome, blocks: Blocks) -> None:
-    local_maps = {f"local.{name}": value for name, value in blocks.locals().items()
-                  if isinstance(value, dict)}
+    local_maps = {
+        f"local.{name}": value for name, value in blocks.locals().items() if isinstance(value, dict)
+    }
     complete = {ref for ref, value in local_maps.items() if _has_required(value)}
     defaults = [body.get("default_labels") for _, _, body in blocks.of("provider", 1)]
     has_defaults = any(_covers(v, complete) for v in defaults if v is not None)
     if not complete and not has_defaults:
         first = next(iter(blocks.parsed), "terraform")
-        out.error(f"no label map with the required labels {', '.join(REQUIRED_LABELS)} (define "
-                  "them in locals or the provider's default_labels)", first, rule="labels")
+        out.error(
+            f"no label map with the required labels {', '.join(REQUIRED_LABELS)} (define "
+            "them in locals or the provider's default_labels)",
+            first,
+            rule="labels",
+        )
     for rel, (kind, name), body in blocks.of("resource", 2):
         value = body.get("labels")
         if value is not None and not _covers(value, complete):
-            out.error(f"resource {kind}.{name} has labels without "
-                      f"{' and '.join(REQUIRED_LABELS)}", rel,
-                      ctx.line_of(rel, rf'resource\s+"{re.escape(kind)}"\s+"{re.escape(name)}"'),
-                      rule="labels")
+            out.error(
+                f"resource {kind}.{name} has labels without {' and '.join(REQUIRED_LABELS)}",
+                rel,
+                ctx.line_of(rel, rf'resource\s+"{re.escape(kind)}"\s+"{re.escape(name)}"'),
+                rule="labels",
+            )
 
 
 def _has_required(value: dict) -> bool:
@@ -143,49 +158,73 @@ def _has_required(value: dict) -> bool:
 def _covers(value: object, complete: set[str]) -> bool:
     if isinstance(value, dict):
         return _has_required(value)
-    return isinstance(value, str) and any(re.search(rf"\b{re.escape(ref)}\b", value)
-                                          for ref in complete)
+    return isinstance(value, str) and any(re.search(rf"\b{re.escape(ref)}\b", value) for ref in complete)
 
 
 def _backend(ctx: Context, out: Outcome, blocks: Blocks) -> None:
-    backends = [(rel, labels, body) for rel, _, tf in blocks.of("terraform", 0)
-                for block in tf.get("backend", []) for labels, body in _unwrap(block, 1)]
+    backends = [
+        (rel, labels, body)
+        for rel, _, tf in blocks.of("terraform", 0)
+        for block in tf.get("backend", [])
+        for labels, body in _unwrap(block, 1)
+    ]
     if not backends:
         first = next(iter(blocks.parsed), "terraform")
-        out.error('no state backend: add terraform { backend "gcs" { ... } } so that the state is '
-                  "kept remotely", first, rule="state-backend")
+        out.error(
+            'no state backend: add terraform { backend "gcs" { ... } } so that the state is kept remotely',
+            first,
+            rule="state-backend",
+        )
         return
     rel, (kind,), body = backends[0]
     bucket = _literal(body.get("bucket"))
     wanted = ctx.platform.terraform.state_bucket if ctx.platform else None
     if kind == "gcs" and wanted and bucket is not None and bucket != wanted:
-        out.warn(f"state bucket {bucket!r} is not the platform's {wanted!r}", rel,
-                 ctx.line_of(rel, r"\bbucket\s*="), rule="state-backend")
+        out.warn(
+            f"state bucket {bucket!r} is not the platform's {wanted!r}",
+            rel,
+            ctx.line_of(rel, r"\bbucket\s*="),
+            rule="state-backend",
+        )
 
 
 def _credentials(ctx: Context, out: Outcome, rel: str, data: dict | None) -> None:
     text = ctx.read_text(rel) or ""
     for match in PRIVATE_KEY.finditer(text):
-        out.error("a private key is written in the Terraform code", rel,
-                  text.count("\n", 0, match.start()) + 1, rule="no-literal-credentials")
+        out.error(
+            "a private key is written in the Terraform code",
+            rel,
+            text.count("\n", 0, match.start()) + 1,
+            rule="no-literal-credentials",
+        )
     for match in AWS_KEY.finditer(text):
-        out.error("an AWS access key is written in the Terraform code", rel,
-                  text.count("\n", 0, match.start()) + 1, rule="no-literal-credentials")
+        out.error(
+            "an AWS access key is written in the Terraform code",
+            rel,
+            text.count("\n", 0, match.start()) + 1,
+            rule="no-literal-credentials",
+        )
     if data is None:
         return
     for key, value in _attributes(data):
         if CREDENTIAL_ATTRS.match(key) and _literal(value):
-            out.error(f"{key} is set to a literal value: pass credentials through the "
-                      "environment or a secret manager", rel,
-                      ctx.line_of(rel, rf"^\s*{re.escape(key)}\s*="), rule="no-literal-credentials")
+            out.error(
+                f"{key} is set to a literal value: pass credentials through the "
+                "environment or a secret manager",
+                rel,
+                ctx.line_of(rel, rf"^\s*{re.escape(key)}\s*="),
+                rule="no-literal-credentials",
+            )
     for block in data.get("variable", []):
         for (name,), body in _unwrap(block, 1):
             secret = body.get("sensitive") is True or CREDENTIAL_ATTRS.match(name)
             if secret and _literal(body.get("default")):
-                out.error(f"variable {name!r} holds a secret and has a literal default: secrets "
-                          "have no defaults", rel,
-                          ctx.line_of(rel, rf'variable\s+"{re.escape(name)}"'),
-                          rule="no-literal-credentials")
+                out.error(
+                    f"variable {name!r} holds a secret and has a literal default: secrets have no defaults",
+                    rel,
+                    ctx.line_of(rel, rf'variable\s+"{re.escape(name)}"'),
+                    rule="no-literal-credentials",
+                )
 
 
 def _attributes(node: object):
@@ -209,4 +248,3 @@ def _literal(value: object) -> str | None:
         return None
     inner = value[1:-1]
     return None if "${" in inner else inner
-

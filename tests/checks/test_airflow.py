@@ -29,8 +29,10 @@ def test_a_dag_with_an_import_error_fails_with_file_and_line(project, monkeypatc
     validation = validate_only(repo, "airflow")
     assert status_of(validation, "airflow") == "failed"
     [message] = findings(validation, "airflow")
-    assert message == (f"error dags/{dag.name}:{at + 1} import error: ModuleNotFoundError: "
-                       "No module named 'churn_model_internal_helpers'")
+    assert message == (
+        f"error dags/{dag.name}:{at + 1} import error: ModuleNotFoundError: "
+        "No module named 'churn_model_internal_helpers'"
+    )
 
 
 def test_retries_and_owner_are_required(project, monkeypatch):
@@ -52,7 +54,8 @@ def test_without_airflow_the_dag_is_checked_statically(project, monkeypatch):
     assert status_of(validation, "airflow") == "skipped"
     assert findings(validation, "airflow") == [
         "skipped  skipped: airflow not installed (DagBag import check; set MLGOLDEN_AIRFLOW_PYTHON "
-        "to a python with Airflow)"]
+        "to a python with Airflow)"
+    ]
     dag.write_text(re.sub(r"^\s+schedule=.*\n", "", dag.read_text(), flags=re.M))
     messages = findings(validate_only(repo, "airflow"), "airflow")
     assert any(re.match(rf"error dags/{dag.name}:\d+ DAG has no schedule", m) for m in messages)
@@ -66,5 +69,7 @@ def test_a_syntax_error_is_reported_without_airflow(project, monkeypatch):
     dag.write_text(dag.read_text() + "\ndef broken(:\n")
     validation = validate_only(repo, "airflow")
     assert status_of(validation, "airflow") == "failed"
-    assert any(m.startswith(f"error dags/{dag.name}:") and "syntax error" in m
-               for m in findings(validation, "airflow"))
+    assert any(
+        m.startswith(f"error dags/{dag.name}:") and "syntax error" in m
+        for m in findings(validation, "airflow")
+    )

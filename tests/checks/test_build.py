@@ -28,7 +28,8 @@ def test_without_an_engine_the_build_is_skipped_and_fails_with_require_tools(pro
     validation = validate_only(repo, "build")
     assert status_of(validation, "build") == "skipped"
     assert findings(validation, "build")[0].startswith(
-        "skipped  skipped: docker engine not reachable (unix:///nonexistent/docker.sock")
+        "skipped  skipped: docker engine not reachable (unix:///nonexistent/docker.sock"
+    )
     strict = validate_only(repo, "build", require_tools=True)
     assert status_of(strict, "build") == "failed" and strict.exit_code == 1
 
@@ -48,18 +49,26 @@ def test_build_only_runs_when_asked(cli, project, monkeypatch):
 @pytest.mark.slow
 @pytest.mark.parametrize("pattern", ["live-service", "batch-prediction"])
 def test_the_image_builds_and_passes_its_smoke_test(project, monkeypatch, pattern):
-    require_tool("docker engine", _engine() is not None, "set DOCKER_HOST; bash scripts/setup-ci-tools.sh starts one")
+    require_tool(
+        "docker engine", _engine() is not None, "set DOCKER_HOST; bash scripts/setup-ci-tools.sh starts one"
+    )
     monkeypatch.setenv("MLGOLDEN_BUILD_NETWORK", os.environ.get("MLGOLDEN_BUILD_NETWORK", "host"))
     validation = validate_only(project(pattern), "build", require_tools=True)
     assert status_of(validation, "build") == "passed", findings(validation, "build")
     smoke = validation.results[0].notes[-1]
-    assert ("GET /healthz answered 200" in smoke) if pattern == "live-service" else ("scored 2026-01-01" in smoke)
+    assert (
+        ("GET /healthz answered 200" in smoke)
+        if pattern == "live-service"
+        else ("scored 2026-01-01" in smoke)
+    )
 
 
 @pytest.mark.docker
 @pytest.mark.slow
 def test_a_broken_image_fails_the_smoke_test(project, monkeypatch):
-    require_tool("docker engine", _engine() is not None, "set DOCKER_HOST; bash scripts/setup-ci-tools.sh starts one")
+    require_tool(
+        "docker engine", _engine() is not None, "set DOCKER_HOST; bash scripts/setup-ci-tools.sh starts one"
+    )
     monkeypatch.setenv("MLGOLDEN_BUILD_NETWORK", os.environ.get("MLGOLDEN_BUILD_NETWORK", "host"))
     monkeypatch.setattr("mlgolden.checks.build.STARTUP_SECONDS", 25)
     repo = project("live-service")
@@ -67,5 +76,7 @@ def test_a_broken_image_fails_the_smoke_test(project, monkeypatch):
     dockerfile.write_text(dockerfile.read_text().replace('"--port", "8080"', '"--port", "9090"'))
     validation = validate_only(repo, "build")
     assert status_of(validation, "build") == "failed"
-    assert "smoke test failed: GET http://127.0.0.1:8080/healthz did not answer 200 within 25 s" in findings(
-        validation, "build")[0]
+    assert (
+        "smoke test failed: GET http://127.0.0.1:8080/healthz did not answer 200 within 25 s"
+        in findings(validation, "build")[0]
+    )

@@ -28,8 +28,10 @@ def test_a_dockerfile_running_as_root_fails(project):
     _edit(repo, r"^USER .*$", "USER root")
     validation = validate_only(repo, "dockerfile")
     assert status_of(validation, "dockerfile") == "failed"
-    assert any(re.match(r"error Dockerfile:\d+ the image runs as root \(USER root\)", m)
-               for m in findings(validation, "dockerfile"))
+    assert any(
+        re.match(r"error Dockerfile:\d+ the image runs as root \(USER root\)", m)
+        for m in findings(validation, "dockerfile")
+    )
 
 
 def test_a_dockerfile_without_user_fails(project):
@@ -44,8 +46,10 @@ def test_an_unpinned_or_foreign_base_image_fails(project):
     repo = project()
     _edit(repo, r"^FROM .*$", "FROM python:latest")
     messages = findings(validate_only(repo, "dockerfile"), "dockerfile")
-    assert any("base image python:latest is not from the platform registry localhost:5000/mlplatform"
-               in m for m in messages)
+    assert any(
+        "base image python:latest is not from the platform registry localhost:5000/mlplatform" in m
+        for m in messages
+    )
     assert any("base image python:latest is not pinned" in m for m in messages)
 
 

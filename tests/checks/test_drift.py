@@ -51,8 +51,9 @@ def test_a_major_version_behind_fails(tmp_path, catalog_repo):
 
 def test_a_minor_version_behind_warns_and_fails_with_strict(tmp_path):
     catalog = _catalog(tmp_path, "v1.0.0", "v1.1.0")
-    repo = generate_project(tmp_path / "out", "batch-prediction", None, "--catalog", str(catalog),
-                            "--ref", "v1.0.0")
+    repo = generate_project(
+        tmp_path / "out", "batch-prediction", None, "--catalog", str(catalog), "--ref", "v1.0.0"
+    )
     lenient = validate_only(repo, "drift")
     assert status_of(lenient, "drift") == "warning"
     assert "1.0.0 is behind the newest, 1.1.0" in findings(lenient, "drift")[0]

@@ -22,8 +22,9 @@ def test_generated_definitions_plan_cleanly_with_feast(project, monkeypatch):
     require_validate_tools(monkeypatch, "feast")
     validation = validate_only(project(), "features", require_tools=True)
     assert status_of(validation, "features") == "passed", findings(validation, "features")
-    assert re.search(r"feast plan \(Feast [\d.]+\) on an empty registry: \d+ to create",
-                     validation.results[0].notes[0])
+    assert re.search(
+        r"feast plan \(Feast [\d.]+\) on an empty registry: \d+ to create", validation.results[0].notes[0]
+    )
 
 
 @pytest.mark.parametrize("with_feast", [True, False], ids=["feast", "static"])
@@ -33,10 +34,16 @@ def test_an_object_without_the_repo_prefix_fails(project, monkeypatch, with_feas
     else:
         hide_validate_tools(monkeypatch, "feast")
     repo = project()
-    _edit(repo, DEFINITIONS, r'^FEATURE_SERVICE = .*$', 'FEATURE_SERVICE = "churn_service"')
+    _edit(repo, DEFINITIONS, r"^FEATURE_SERVICE = .*$", 'FEATURE_SERVICE = "churn_service"')
     messages = findings(validate_only(repo, "features"), "features")
-    assert any(re.match(r"error features/definitions.py:\d+ feature service 'churn_service' is not "
-                        r"named with this repo's prefix 'churn_model_'", m) for m in messages), messages
+    assert any(
+        re.match(
+            r"error features/definitions.py:\d+ feature service 'churn_service' is not "
+            r"named with this repo's prefix 'churn_model_'",
+            m,
+        )
+        for m in messages
+    ), messages
 
 
 @pytest.mark.parametrize("with_feast", [True, False], ids=["feast", "static"])
@@ -46,10 +53,12 @@ def test_an_object_owned_by_another_repo_fails(project, monkeypatch, with_feast)
     else:
         hide_validate_tools(monkeypatch, "feast")
     repo = project()
-    _edit(repo, DEFINITIONS, r'^OWNER = .*$', 'OWNER = "fraud-api"')
+    _edit(repo, DEFINITIONS, r"^OWNER = .*$", 'OWNER = "fraud-api"')
     messages = findings(validate_only(repo, "features"), "features")
-    assert any("entity 'churn_model_customer' is tagged owner='fraud-api', not owner='churn-model'" in m
-               for m in messages), messages
+    assert any(
+        "entity 'churn_model_customer' is tagged owner='fraud-api', not owner='churn-model'" in m
+        for m in messages
+    ), messages
 
 
 def test_a_private_feast_project_fails(project, monkeypatch):
@@ -57,20 +66,33 @@ def test_a_private_feast_project_fails(project, monkeypatch):
     repo = project()
     _edit(repo, "features/feature_store.yaml", r"^project: .*$", "project: churn_model")
     messages = findings(validate_only(repo, "features"), "features")
-    assert any(re.match(r"error features/feature_store.yaml:\d+ project 'churn_model' is not the "
-                        r"platform's shared Feast project 'mlplatform'", m) for m in messages)
+    assert any(
+        re.match(
+            r"error features/feature_store.yaml:\d+ project 'churn_model' is not the "
+            r"platform's shared Feast project 'mlplatform'",
+            m,
+        )
+        for m in messages
+    )
 
 
 def test_definitions_that_do_not_import_fail_with_the_line(project, monkeypatch):
     require_validate_tools(monkeypatch, "feast")
     repo = project()
-    _edit(repo, DEFINITIONS, r"^from feast\.types import .*$",
-          "from feast.types import Float64, Int64, Decimal128x")
+    _edit(
+        repo,
+        DEFINITIONS,
+        r"^from feast\.types import .*$",
+        "from feast.types import Float64, Int64, Decimal128x",
+    )
     validation = validate_only(repo, "features")
     assert status_of(validation, "features") == "failed"
     [message] = findings(validation, "features")
-    assert re.match(r"error features/definitions.py:\d+ feast plan fails: ImportError: cannot import "
-                    r"name 'Decimal128x'", message), message
+    assert re.match(
+        r"error features/definitions.py:\d+ feast plan fails: ImportError: cannot import "
+        r"name 'Decimal128x'",
+        message,
+    ), message
 
 
 def test_without_feast_the_check_is_visibly_skipped(project, monkeypatch):

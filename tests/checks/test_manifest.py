@@ -60,4 +60,6 @@ def test_a_stray_answer_is_a_warning(project):
     _edit(repo, lambda d: d["answers"].update(schedule="@daily"))
     validation = validate_only(repo, "manifest")
     assert status_of(validation, "manifest") == "warning"
-    assert "answer 'schedule' is not a question of pattern live-service" in findings(validation, "manifest")[0]
+    assert (
+        "answer 'schedule' is not a question of pattern live-service" in findings(validation, "manifest")[0]
+    )

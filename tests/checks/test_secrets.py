@@ -15,11 +15,16 @@ from tests.helpers import findings, status_of, validate_only
 AWS_KEY_ID = "AKIA" + "IOSFODNN7EXAMPLE"
 AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/" + "bPxRfiCYEXAMPLEKEY"
 PEM = "-----BEGIN RSA " + "PRIVATE KEY-----\nMIIEpAIBAAKCAQEA7\n-----END RSA PRIVATE KEY-----\n"
-SERVICE_ACCOUNT = json.dumps({
-    "type": "service_account", "project_id": "acme-ml-dev", "private_key_id": "0" * 40,
-    "private_key": "-----BEGIN " + "PRIVATE KEY-----\\nMIIEvQIBADANBg\\n-----END PRIVATE KEY-----\\n",
-    "client_email": "deployer@acme-ml-dev.iam.gserviceaccount.com",
-}, indent=2)
+SERVICE_ACCOUNT = json.dumps(
+    {
+        "type": "service_account",
+        "project_id": "acme-ml-dev",
+        "private_key_id": "0" * 40,
+        "private_key": "-----BEGIN " + "PRIVATE KEY-----\\nMIIEvQIBADANBg\\n-----END PRIVATE KEY-----\\n",
+        "client_email": "deployer@acme-ml-dev.iam.gserviceaccount.com",
+    },
+    indent=2,
+)
 
 
 def test_a_fresh_project_has_no_secrets(project):
@@ -31,20 +36,30 @@ def test_an_aws_key_in_a_config_file_is_caught_with_its_line(project):
     repo = project()
     (repo / "config").mkdir()
     (repo / "config" / "settings.yaml").write_text(
-        f"region: eu-west-1\naws_access_key_id: {AWS_KEY_ID}\naws_secret_access_key: {AWS_SECRET}\n")
+        f"region: eu-west-1\naws_access_key_id: {AWS_KEY_ID}\naws_secret_access_key: {AWS_SECRET}\n"
+    )
     validation = validate_only(repo, "secrets")
     assert status_of(validation, "secrets") == "failed"
     messages = findings(validation, "secrets")
-    assert "error config/settings.yaml:2 an AWS access key ID is committed: remove it and rotate it" in messages
-    assert "error config/settings.yaml:3 an AWS secret access key is committed: remove it and rotate it" in messages
+    assert (
+        "error config/settings.yaml:2 an AWS access key ID is committed: remove it and rotate it" in messages
+    )
+    assert (
+        "error config/settings.yaml:3 an AWS secret access key is committed: remove it and rotate it"
+        in messages
+    )
     assert len(messages) == 2  # detect-secrets' findings on the same lines are not repeated
 
 
-@pytest.mark.parametrize(("name", "content", "rule"), [
-    ("deploy/key.pem", PEM, "private-key"),
-    ("sa.json", SERVICE_ACCOUNT, "gcp-service-account"),
-    ("src/settings.py", f'AWS_KEY = "{AWS_KEY_ID}"\n', "aws-access-key"),
-], ids=["pem", "service-account", "aws-key-id"])
+@pytest.mark.parametrize(
+    ("name", "content", "rule"),
+    [
+        ("deploy/key.pem", PEM, "private-key"),
+        ("sa.json", SERVICE_ACCOUNT, "gcp-service-account"),
+        ("src/settings.py", f'AWS_KEY = "{AWS_KEY_ID}"\n', "aws-access-key"),
+    ],
+    ids=["pem", "service-account", "aws-key-id"],
+)
 def test_our_rules(name, content, rule):
     out = Outcome()
     own_rules(out, name, content)
@@ -52,13 +67,17 @@ def test_our_rules(name, content, rule):
     assert out.findings[0].line == (2 if rule == "gcp-service-account" else 1)
 
 
-@pytest.mark.parametrize("content", [
-    "AKIA_PLACEHOLDER_VALUE\n",  # not 16 upper-case alphanumerics
-    "key = 'AKIA' + suffix\n",
-    "-----BEGIN PUBLIC KEY-----\n",
-    '{"type": "service_account", "client_email": "x@y"}\n',
-    f"aws_secret_access_key: {AWS_SECRET}  # pragma: allowlist secret\n",
-], ids=["short", "concatenated", "public-key", "no-private-key", "allowlisted"])
+@pytest.mark.parametrize(
+    "content",
+    [
+        "AKIA_PLACEHOLDER_VALUE\n",  # not 16 upper-case alphanumerics
+        "key = 'AKIA' + suffix\n",
+        "-----BEGIN PUBLIC KEY-----\n",
+        '{"type": "service_account", "client_email": "x@y"}\n',
+        f"aws_secret_access_key: {AWS_SECRET}  # pragma: allowlist secret\n",
+    ],
+    ids=["short", "concatenated", "public-key", "no-private-key", "allowlisted"],
+)
 def test_our_rules_leave_lookalikes_alone(content):
     out = Outcome()
     own_rules(out, "file.txt", content)
@@ -67,9 +86,11 @@ def test_our_rules_leave_lookalikes_alone(content):
 
 def test_detect_secrets_finds_passwords_and_the_pragma_silences_them(project):
     repo = project()
-    (repo / "src" / "db.py").write_text('DB_PASSWORD = "Zq8#kL2!vW9$mN4x"\n'
-                                        'OTHER_PASSWORD = "Yx7$jK1!uV8#lM3w"  # pragma: allowlist secret\n'
-                                        'SECRET_NAME = "model-registry-token"\n')
+    (repo / "src" / "db.py").write_text(
+        'DB_PASSWORD = "Zq8#kL2!vW9$mN4x"\n'
+        'OTHER_PASSWORD = "Yx7$jK1!uV8#lM3w"  # pragma: allowlist secret\n'
+        'SECRET_NAME = "model-registry-token"\n'
+    )
     messages = findings(validate_only(repo, "secrets"), "secrets")
     assert [m.split(" found by")[0] for m in messages] == ["error src/db.py:1 Secret Keyword"]
 
@@ -80,8 +101,11 @@ def test_git_ignored_files_and_ignored_paths_are_skipped(project):
     (repo / "notes").mkdir()
     (repo / "notes" / "example.md").write_text(f"Example key: {AWS_KEY_ID}\n")
     manifest = repo / ".mlgolden.yml"
-    manifest.write_text(manifest.read_text().replace(
-        "  ignore: []", "  ignore:\n  - path: notes/*.md\n    reason: documentation of AWS examples"))
+    manifest.write_text(
+        manifest.read_text().replace(
+            "  ignore: []", "  ignore:\n  - path: notes/*.md\n    reason: documentation of AWS examples"
+        )
+    )
     validation = validate_only(repo, "secrets")
     assert status_of(validation, "secrets") == "passed", findings(validation, "secrets")
 
