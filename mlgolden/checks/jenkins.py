@@ -65,9 +65,10 @@ def _compile(ctx: Context, out: Outcome) -> None:
         out.note("Jenkinsfile compiles with Groovy")
         return
     detail = proc.stderr or proc.stdout
-    match = re.search(r":\s*(\d+):\s*(.+?)\s*@ line (\d+), column (\d+)", detail)
+    match = re.search(r":\s*(\d+):\s*(.+?)\s*@ line (\d+), column (\d+)", detail, re.S)
     if match:
-        out.error(f"does not compile: {match.group(2)}", FILE, int(match.group(3)), rule="compile")
+        message = " ".join(match.group(2).split())
+        out.error(f"does not compile: {message}", FILE, int(match.group(3)), rule="compile")
     elif "JAVA_HOME" in detail or "java" in detail.lower() and "not found" in detail.lower():
         out.error(f"groovy cannot start: {last_lines(detail, 1)}", FILE, rule="compile")
     else:

@@ -5,7 +5,8 @@ Every `*.tf` file of the project (usually `terraform/`) is checked:
 - **fmt**: `terraform fmt -check` passes (run `terraform fmt -recursive` to fix). Without the
   `terraform` binary this part is skipped ("skipped: terraform not installed").
 - **hcl**: every file parses as HCL2 (python-hcl2), with the line of a parse error.
-- **labels**: the resources carry the platform's required labels `owner` and `classification`:
+- **labels**: the resources carry the platform's required labels `owner` and `classification`
+  (also accepted as `data_classification`):
   a label map holding both exists (in `locals`, or the provider's `default_labels`), and every
   `labels = ...` of a resource either holds both keys or is built from such a map.
 - **state-backend**: a `terraform { backend "..." { } }` block keeps the state remotely; a `gcs`
@@ -23,7 +24,10 @@ from mlgolden.checks.base import Context, Outcome, find_executable, last_lines, 
 
 ID = "terraform"
 FILES = ("**/*.tf",)
-REQUIRED_LABELS = ("owner", "classification")
+REQUIRED_LABELS = {  # label -> the keys accepted for it
+    "owner": ("owner",),
+    "classification": ("classification", "data_classification"),
+}
 CREDENTIAL_ATTRS = re.compile(
     r"^(credentials|access_key|secret_key|secret_access_key|password|token|private_key|"
     r"client_secret|api_key|access_token|.*_(password|secret|token|api_key|private_key))$"
@@ -152,7 +156,8 @@ def _labels(ctx: Context, out: Outcome, blocks: Blocks) -> None:
 
 
 def _has_required(value: dict) -> bool:
-    return all(key in value or f'"{key}"' in value for key in REQUIRED_LABELS)
+    keys = {str(key).strip('"') for key in value}
+    return all(keys & set(accepted) for accepted in REQUIRED_LABELS.values())
 
 
 def _covers(value: object, complete: set[str]) -> bool:
