@@ -6,6 +6,7 @@
 #                                            load (or build once) the platform base images, write
 #                                            the environment file the tests read; prints its path
 #   bash scripts/setup-ci-tools.sh stop      stop the Docker engine this script started
+#   bash scripts/setup-ci-tools.sh status    exit 0 when the Docker engine answers on its socket
 #   bash scripts/setup-ci-tools.sh env       print the environment file (source it in a shell)
 #   bash scripts/setup-ci-tools.sh freeze    re-resolve ci/*.in into ci/constraints-*.txt
 #
@@ -248,9 +249,10 @@ main() {
             log "ready in $((SECONDS - t0)) s"
             ;;
         stop) stop_dockerd ;;
+        status) docker_up ;;
         env) cat "$CACHE/ci.env" ;;
         freeze) freeze ;;
-        *) die "unknown command $cmd (start|stop|env|freeze)" ;;
+        *) die "unknown command $cmd (start|stop|status|env|freeze)" ;;
     esac
 }
 
