@@ -62,11 +62,14 @@ REFERENCE = re.compile(
     r"[a-z][a-z0-9]*(?:-[a-z0-9]+)+|projects/[\w.-]+/secrets/[\w.-]+(?:/versions/\w+)?"
     r"|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+"
 )
+# Every keyword of detect-secrets' keyword plugin contains one of these (checked at run time).
+KEYWORD_ANCHORS = ("key", "pass", "pwd", "secret", "contrase")
 DETECT_SECRETS_LOCK = threading.Lock()  # detect-secrets keeps its settings in module globals
 
 
 def run(ctx: Context, out: Outcome) -> None:
-    scanned, big = [], 0
+    scanned: list[tuple[str, str]] = []
+    big = 0
     for rel in ctx.files:
         path = ctx.path(rel)
         try:
@@ -80,11 +83,14 @@ def run(ctx: Context, out: Outcome) -> None:
         text = ctx.read_text(rel)
         if text is None:
             continue  # binary or not UTF-8
-        scanned.append(rel)
+        scanned.append((rel, text))
         own_rules(out, rel, text)
     flagged = {(f.path, f.line) for f in out.findings}
-    _detect_secrets(ctx, out, scanned, flagged)
-    out.note(f"{len(scanned)} files scanned" + (f", {big} over 2 MiB not read" if big else ""))
+    deep = _detect_secrets(ctx, out, scanned, flagged)
+    out.note(
+        f"{len(scanned)} files scanned ({deep} by detect-secrets line by line)"
+        + (f", {big} over 2 MiB not read" if big else "")
+    )
 
 
 def own_rules(out: Outcome, rel: str, text: str) -> None:
@@ -104,12 +110,18 @@ def _line_text(text: str, offset: int) -> str:
     return text[start : end if end != -1 else len(text)]
 
 
-def _detect_secrets(ctx: Context, out: Outcome, files: list[str], flagged: set) -> None:
+def _detect_secrets(ctx: Context, out: Outcome, files: list[tuple[str, str]], flagged: set) -> int:
+    """Run detect-secrets on the files it could find something in; return how many that was."""
     from detect_secrets.core.scan import scan_file  # noqa: PLC0415 (lazy: plugins load slowly)
-    from detect_secrets.settings import default_settings  # noqa: PLC0415
+    from detect_secrets.settings import default_settings, get_plugins  # noqa: PLC0415
 
+    deep = 0
     with DETECT_SECRETS_LOCK, default_settings():
-        for rel in files:
+        prefilter = Prefilter(get_plugins())
+        for rel, text in files:
+            if not prefilter.may_match(rel, text):
+                continue
+            deep += 1
             reported: set[tuple[int, str]] = set()
             for secret in scan_file(str(ctx.path(rel))):
                 key = (secret.line_number, secret.type)
@@ -123,6 +135,60 @@ def _detect_secrets(ctx: Context, out: Outcome, files: list[str], flagged: set) 
                     secret.line_number,
                     rule="detect-secrets",
                 )
+    return deep
+
+
+class Prefilter:
+    """Whole-file tests that every detect-secrets finding implies, to skip its slow per-line scan.
+
+    detect-secrets calls each of its ~27 plugins on each line through Python-level dependency
+    injection (about 20 µs a line); most files of a repository give it nothing to find. A plugin
+    can only report a line when: its own regular expressions match (regex plugins; searched here
+    over the whole text, ``^``/``$`` at line ends); a keyword of its deny list appears (keyword
+    plugin; case-insensitive); or a string of its charset has a Shannon entropy above its limit,
+    which needs more than 2**limit distinct characters in the run of charset characters holding
+    it (entropy plugins). Config-like files that detect-secrets rewrites before scanning (YAML,
+    INI, properties, TOML) and unknown plugins always get the full scan.
+    """
+
+    FULL_SCAN_TYPES = {"YAML", "CONFIG", "INI", "PROPERTIES", "TOML"}
+
+    def __init__(self, plugins) -> None:
+        from detect_secrets.plugins.base import RegexBasedDetector  # noqa: PLC0415
+        from detect_secrets.plugins.high_entropy_strings import HighEntropyStringsPlugin  # noqa: PLC0415
+        from detect_secrets.plugins.keyword import DENYLIST, KeywordDetector  # noqa: PLC0415
+
+        self.exact = True
+        self.keywords: tuple[str, ...] = ()
+        self.regexes: list[re.Pattern[str]] = []
+        self.runs: list[tuple[re.Pattern[str], int]] = []  # (charset run, distinct chars needed)
+        for plugin in plugins:
+            if isinstance(plugin, KeywordDetector):
+                if all(any(w in entry.replace("_?", "") for w in KEYWORD_ANCHORS) for entry in DENYLIST):
+                    self.keywords = KEYWORD_ANCHORS  # substring tests: much faster than the regex
+                else:
+                    self.regexes.append(re.compile("|".join(DENYLIST), re.I))
+            elif isinstance(plugin, HighEntropyStringsPlugin):
+                needed = int(2**plugin.entropy_limit) + 1  # entropy <= log2(distinct chars)
+                run = re.compile(f"[{re.escape(plugin.charset)}]{{{needed},}}")
+                self.runs.append((run, needed))
+            elif isinstance(plugin, RegexBasedDetector):
+                self.regexes += [re.compile(r.pattern, r.flags | re.M) for r in plugin.denylist]
+            else:
+                self.exact = False
+
+    def may_match(self, rel: str, text: str) -> bool:
+        from detect_secrets.util.filetype import determine_file_type  # noqa: PLC0415
+
+        if not self.exact or determine_file_type(rel).name in self.FULL_SCAN_TYPES:
+            return True
+        if self.keywords:
+            lower = text.lower()
+            if any(word in lower for word in self.keywords):
+                return True
+        if any(regex.search(text) for regex in self.regexes):
+            return True
+        return any(len(set(m.group(0))) >= needed for run, needed in self.runs for m in run.finditer(text))
 
 
 def _reference(secret) -> bool:

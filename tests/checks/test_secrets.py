@@ -126,3 +126,55 @@ def test_binary_files_are_not_read(project):
     repo = project()
     (repo / "blob.bin").write_bytes(b"\0\x01" + AWS_KEY_ID.encode() + b"\0")
     assert status_of(validate_only(repo, "secrets"), "secrets") == "passed"
+
+
+# One line per detect-secrets plugin (built from pieces, as above), in several file types.
+PLUGIN_SAMPLES = [
+    f"key = {AWS_KEY_ID}",
+    'artifactory = "AKC' + "p8kqBhdgb1cZ3hXrdSnwQqtcZ2aLhKT3S1sQZ" + '"',
+    "conn = DefaultEndpointsProtocol=https;AccountKey=" + "a" * 40 + "B/" * 24 + "==",
+    "url = https://admin:" + "Sup3rS3cret" + "@db.example.com/x",
+    "token = ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8",
+    "token = glpat-" + "x1Y2z3A4b5C6d7E8f9G0",
+    "jwt = eyJhbGciOiJIUzI1NiJ9." + "eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+    "hook = xoxb-" + "123456789012-abcdefABCDEF",
+    "stripe = sk_live_" + "4eC39HqLyjWDarjtT1zdp7dc",
+    "sendgrid = SG." + "ngeVfQFYQlKU0ufo8x5d1A.TwL2iGABf9DHoTf-09kqeF8tAmbihYzrnopKc-1s5cr",
+    'db_password = "' + "Zq8#kL2!vW9$mN4x" + '"',
+    'blob = "' + "c2VjcmV0LXZhbHVlLXRoYXQtaXMtbG9uZy1lbm91Z2gtdG8tYmUtaGlnaC1lbnRyb3B5" + '"',
+    'digest = "' + "0123456789abcdef0fedcba987654321" + '"',
+    PEM.splitlines()[0],
+]
+
+
+def test_the_prefilter_never_hides_a_detect_secrets_finding(tmp_path):
+    """Every file detect-secrets finds something in passes the whole-file prefilter."""
+    from detect_secrets.core.scan import scan_file
+    from detect_secrets.settings import default_settings, get_plugins
+
+    from mlgolden.checks.secrets import Prefilter
+
+    found = 0
+    with default_settings():
+        prefilter = Prefilter(get_plugins())
+        assert prefilter.exact, "a detect-secrets plugin the prefilter does not know: scan all"
+        for index, line in enumerate(PLUGIN_SAMPLES):
+            for suffix in (".py", ".md", ".txt", ".json", ".csv", ".sh", ""):
+                path = tmp_path / f"sample{index}{suffix}"
+                path.write_text(f"first line\n{line}\nlast line\n")
+                if list(scan_file(str(path))):
+                    found += 1
+                    assert prefilter.may_match(path.name, path.read_text()), (line, suffix)
+    assert found >= len(PLUGIN_SAMPLES) * 5  # the corpus does exercise the plugins
+
+
+def test_the_prefilter_skips_plain_data_and_code(tmp_path):
+    from detect_secrets.settings import default_settings, get_plugins
+
+    from mlgolden.checks.secrets import Prefilter
+
+    with default_settings():
+        prefilter = Prefilter(get_plugins())
+        assert not prefilter.may_match("data.csv", "id,value\n1,0.125\n2,0.5\n")
+        assert not prefilter.may_match("mod.py", "def f(x):\n    return x * 2  # double\n")
+        assert prefilter.may_match("settings.yaml", "anything: at all\n")  # rewritten: full scan
