@@ -178,7 +178,14 @@ class Context:
 
     @cached_property
     def is_git(self) -> bool:
-        return (self.root / ".git").exists() and shutil.which("git") is not None
+        """The project is a git work tree (its own repository, or a folder of a monorepo)."""
+        if shutil.which("git") is None:
+            return False
+        from mlgolden import gitops  # noqa: PLC0415
+
+        return (
+            gitops.run(self.root, "rev-parse", "--is-inside-work-tree", check=False).stdout.strip() == "true"
+        )
 
     @cached_property
     def files(self) -> list[str]:

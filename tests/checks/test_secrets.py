@@ -178,3 +178,20 @@ def test_the_prefilter_skips_plain_data_and_code(tmp_path):
         assert not prefilter.may_match("data.csv", "id,value\n1,0.125\n2,0.5\n")
         assert not prefilter.may_match("mod.py", "def f(x):\n    return x * 2  # double\n")
         assert prefilter.may_match("settings.yaml", "anything: at all\n")  # rewritten: full scan
+
+
+def test_a_project_inside_a_monorepo_uses_the_monorepos_git(project, tmp_path):
+    from tests.helpers import git
+
+    mono = tmp_path / "mono"
+    mono.mkdir()
+    repo = project()
+    import shutil
+
+    shutil.rmtree(repo / ".git")
+    target = mono / "services" / "churn"
+    shutil.copytree(repo, target)
+    (mono / ".gitignore").write_text("services/churn/local-notes.txt\n")
+    (target / "local-notes.txt").write_text(f"key {AWS_KEY_ID}\n")  # ignored by the monorepo
+    git(mono, "init", "-q")
+    assert status_of(validate_only(target, "secrets"), "secrets") == "passed"
