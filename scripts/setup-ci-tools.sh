@@ -8,7 +8,8 @@
 #   bash scripts/setup-ci-tools.sh stop      stop the Docker engine this script started
 #   bash scripts/setup-ci-tools.sh status    exit 0 when the Docker engine answers on its socket
 #   bash scripts/setup-ci-tools.sh env       print the environment file (source it in a shell)
-#   bash scripts/setup-ci-tools.sh freeze    re-resolve ci/*.in into ci/constraints-*.txt
+#   bash scripts/setup-ci-tools.sh freeze [airflow|feast]   re-resolve ci/<name>.in into
+#                                            ci/constraints-<name>.txt
 #
 # What it does (each step is skipped when already done):
 #   1. Debian packages: docker.io (dockerd), debootstrap, groovy (+ a JDK), postgresql.
@@ -109,8 +110,9 @@ build_venv() {
 }
 
 freeze() {  # re-resolve ci/<name>.in into ci/constraints-<name>.txt from a fresh venv
-    local name tmp
-    for name in "${VENVS[@]}"; do
+    local name tmp names=("$@")
+    [ ${#names[@]} -gt 0 ] || names=("${VENVS[@]}")
+    for name in "${names[@]}"; do
         tmp=$(mktemp -d)
         uv venv -q --python "$(command -v python3)" "$tmp/venv"
         uv pip install -q --python "$tmp/venv/bin/python" -r "$ROOT/ci/$name.in"
@@ -251,7 +253,7 @@ main() {
         stop) stop_dockerd ;;
         status) docker_up ;;
         env) cat "$CACHE/ci.env" ;;
-        freeze) freeze ;;
+        freeze) shift; freeze "$@" ;;
         *) die "unknown command $cmd (start|stop|status|env|freeze)" ;;
     esac
 }

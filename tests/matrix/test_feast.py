@@ -85,6 +85,17 @@ def db_name(project_id: str) -> str:
 
 
 @pytest.mark.parametrize("project", matrix_params("features"), indirect=True)
+def test_feast_venv_has_the_generated_pins(project):
+    """The matrix's Feast venv (ci/feast.in) is the Feast the generated repos pin; when a template
+    moves its pin, move ci/feast.in and run `bash scripts/setup-ci-tools.sh freeze feast`."""
+    def pins(path: Path) -> set[str]:
+        lines = (line.split("#")[0].strip() for line in path.read_text().splitlines())
+        return {line.lower() for line in lines if line}
+
+    assert pins(project.path / "features" / "requirements.txt") == pins(CI_DIR / "feast.in")
+
+
+@pytest.mark.parametrize("project", matrix_params("features"), indirect=True)
 def test_default_sqlite_registry_apply_materialise_read(project, feast_python, tmp_path):
     """With nothing configured, the repo's features live in the embedded registry (a SQLite file at
     platform.feature_store.registry) and the SQLite online store, and read back by customer."""
@@ -129,6 +140,16 @@ def test_shared_sql_registry_on_postgres(project, feast_python, postgres, tmp_pa
         "with the registry URL set, nothing may be written to the default file registry")
     views = postgres.query(database, "SELECT feature_view_name FROM feature_views")
     assert f"{project.package}_customer_features" in views.split()
+
+
+def test_bare_postgresql_url_reaches_the_sql_registry(render, feast_python, postgres, tmp_path):
+    """A bare postgresql:// URL (psycopg 3, Feast's postgres extra) works as well as the
+    postgresql+psycopg2:// form of platform.yml."""
+    project = render("live-service", {"gpu": "false"})
+    repo = project.clone(tmp_path / project.slug)
+    url = postgres.create_database("bare_url").replace("postgresql+psycopg2://", "postgresql://")
+    results = feast_steps(feast_python, repo, [apply(url), inventory(url)], tmp_path / "feast")
+    assert_owns_its_objects(project, results[1])
 
 
 def test_repos_share_one_registry_without_touching_each_other(render, feast_python, postgres,
