@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 import threading
 
-from mlgolden.checks.base import MAX_READ_BYTES, Context, Outcome
+from mlgolden.checks.base import MAX_READ_BYTES, Context, Outcome, read_small_text
 
 ID = "secrets"
 ALLOW = "pragma: allowlist secret"
@@ -72,27 +72,33 @@ DETECT_SECRETS_LOCK = threading.Lock()  # detect-secrets keeps its settings in m
 
 
 def run(ctx: Context, out: Outcome) -> None:
-    scanned: list[tuple[str, str]] = []
-    big = 0
-    for rel in ctx.files:
-        path = ctx.path(rel)
-        try:
-            if path.is_symlink() or not path.is_file():
+    from detect_secrets.settings import default_settings, get_plugins  # noqa: PLC0415 (lazy)
+
+    scanned = big = 0
+    candidates: list[str] = []
+    with DETECT_SECRETS_LOCK, default_settings():
+        prefilter = Prefilter(get_plugins())
+        for rel in ctx.files:
+            path = ctx.path(rel)
+            try:
+                if path.is_symlink() or not path.is_file():
+                    continue
+                if path.stat().st_size > MAX_READ_BYTES:
+                    big += 1
+                    continue
+            except OSError:
                 continue
-            if path.stat().st_size > MAX_READ_BYTES:
-                big += 1
-                continue
-        except OSError:
-            continue
-        text = ctx.read_text(rel)
-        if text is None:
-            continue  # binary or not UTF-8
-        scanned.append((rel, text))
-        own_rules(out, rel, text)
-    flagged = {(f.path, f.line) for f in out.findings}
-    deep = _detect_secrets(ctx, out, scanned, flagged)
+            text = read_small_text(path)  # not cached: only this check reads every file
+            if text is None:
+                continue  # binary or not UTF-8
+            scanned += 1
+            own_rules(out, rel, text)
+            if prefilter.may_match(rel, text):
+                candidates.append(rel)
+        flagged = {(f.path, f.line) for f in out.findings}
+        _detect_secrets(ctx, out, candidates, flagged)
     out.note(
-        f"{len(scanned)} files scanned ({deep} by detect-secrets line by line)"
+        f"{scanned} files scanned ({len(candidates)} by detect-secrets line by line)"
         + (f", {big} over 2 MiB not read" if big else "")
     )
 
@@ -114,32 +120,27 @@ def _line_text(text: str, offset: int) -> str:
     return text[start : end if end != -1 else len(text)]
 
 
-def _detect_secrets(ctx: Context, out: Outcome, files: list[tuple[str, str]], flagged: set) -> int:
-    """Run detect-secrets on the files it could find something in; return how many that was."""
+def _detect_secrets(ctx: Context, out: Outcome, files: list[str], flagged: set) -> None:
+    """detect-secrets' own line-by-line scan (inside its settings) of the candidate files."""
     from detect_secrets.core.scan import scan_file  # noqa: PLC0415 (lazy: plugins load slowly)
-    from detect_secrets.settings import default_settings, get_plugins  # noqa: PLC0415
 
-    deep = 0
-    with DETECT_SECRETS_LOCK, default_settings():
-        prefilter = Prefilter(get_plugins())
-        for rel, text in files:
-            if not prefilter.may_match(rel, text):
+    known = {ctx.manifest.catalog.commit} if ctx.manifest and ctx.manifest.catalog.commit else set()
+    for rel in files:
+        reported: set[tuple[int, str]] = set()
+        for secret in scan_file(str(ctx.path(rel))):
+            key = (secret.line_number, secret.type)
+            if (rel, secret.line_number) in flagged or key in reported or _reference(secret):
                 continue
-            deep += 1
-            reported: set[tuple[int, str]] = set()
-            for secret in scan_file(str(ctx.path(rel))):
-                key = (secret.line_number, secret.type)
-                if (rel, secret.line_number) in flagged or key in reported or _reference(secret):
-                    continue
-                reported.add(key)
-                out.error(
-                    f"{secret.type} found by detect-secrets: remove it and rotate it (a false "
-                    f"positive? add `# {ALLOW}` to the line)",
-                    rel,
-                    secret.line_number,
-                    rule="detect-secrets",
-                )
-    return deep
+            if secret.secret_value in known:  # the catalog commit recorded in .mlgolden.yml
+                continue
+            reported.add(key)
+            out.error(
+                f"{secret.type} found by detect-secrets: remove it and rotate it (a false "
+                f"positive? add `# {ALLOW}` to the line)",
+                rel,
+                secret.line_number,
+                rule="detect-secrets",
+            )
 
 
 class Prefilter:
