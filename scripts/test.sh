@@ -19,7 +19,9 @@ started=$SECONDS
 say() { printf '[test.sh %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 
 say "pip install -e '.[test]'"
-"$PYTHON" -m pip install -q --disable-pip-version-check -e '.[test]'
+# (The machine's pip configuration names local indexes that may be absent: drop those warnings.)
+"$PYTHON" -m pip install -q --disable-pip-version-check -e '.[test]' 2>&1 \
+    | { grep -v "is ignored: it is neither a file nor a directory" || true; }
 # uv (test extra) may have landed next to this python rather than on PATH.
 PATH="$(dirname "$("$PYTHON" -c 'import sys; print(sys.executable)')"):$PATH"
 export PATH

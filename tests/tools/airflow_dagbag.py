@@ -25,6 +25,10 @@ def describe(dag) -> dict:
             "upstream": sorted(task.upstream_task_ids),
             "owner": task.owner,
             "retries": task.retries,
+            # KubernetesPodOperator: where and what it runs (None for other operators).
+            "namespace": getattr(task, "namespace", None),
+            "image": getattr(task, "image", None),
+            "resources": str(getattr(task, "container_resources", None) or "") or None,
         }
     timetable = getattr(dag, "timetable", None)
     return {
