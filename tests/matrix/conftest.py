@@ -195,11 +195,38 @@ def render(tmp_path_factory, matrix_home):
     return _render
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def project(request, render) -> Project:
     """The matrix entry's rendered repository (parametrize indirectly with matrix_params())."""
     pattern, sets = request.param
     return render(pattern, sets)
+
+
+@pytest.fixture(scope="session")
+def once():
+    """once(key, make) -> make(), computed once per session (per xdist worker).
+
+    Per-entry work (install, image build, DagBag) is memoised here rather than in parametrized
+    session fixtures: pytest keeps only one parameter of such a fixture alive and rebuilds it when
+    the tests of different entries interleave, as they do under xdist. A failure is remembered
+    too: the entry's other tests fail at once with the same message instead of redoing the work."""
+    results: dict = {}
+
+    def _once(key, make):
+        if key not in results:
+            try:
+                results[key] = (True, make())
+            except pytest.skip.Exception:
+                raise
+            except BaseException as exc:
+                results[key] = (False, f"{type(exc).__name__}: {exc}")
+                raise
+        ok, value = results[key]
+        if not ok:
+            pytest.fail(f"failed earlier in this session: {value}", pytrace=False)
+        return value
+
+    return _once
 
 
 @pytest.fixture(scope="session")

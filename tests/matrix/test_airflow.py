@@ -44,14 +44,17 @@ def airflow_db(airflow_python, tmp_path_factory) -> Path:
     return home / "airflow.db"
 
 
-@pytest.fixture(scope="session")
-def dagbag(project, airflow_python, tmp_path_factory) -> dict:
-    """What a real DagBag holds for the project's dags/ folder."""
-    work = tmp_path_factory.mktemp("dagbag")
-    out = work / "dagbag.json"
-    run([airflow_python, str(TOOLS / "airflow_dagbag.py"), str(project.path / "dags"), str(out)],
-        env=airflow_env(work), log=work / "dagbag.log", timeout=300)
-    return json.loads(out.read_text())
+@pytest.fixture
+def dagbag(project, airflow_python, once, tmp_path_factory) -> dict:
+    """What a real DagBag holds for the project's dags/ folder (loaded once per entry)."""
+    def load() -> dict:
+        work = tmp_path_factory.mktemp("dagbag")
+        out = work / "dagbag.json"
+        run([airflow_python, str(TOOLS / "airflow_dagbag.py"), str(project.path / "dags"),
+             str(out)], env=airflow_env(work), log=work / "dagbag.log", timeout=300)
+        return json.loads(out.read_text())
+
+    return once(("dagbag", project.id), load)
 
 
 @pytest.mark.parametrize("project", matrix_params("airflow"), indirect=True)

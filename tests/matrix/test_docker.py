@@ -54,19 +54,22 @@ def test_hadolint_reports_no_errors(project):
     assert not errors, "\n".join(f"line {f['line']}: {f['code']} {f['message']}" for f in errors)
 
 
-@pytest.fixture(scope="session")
-def built_image(project, docker, tmp_path_factory) -> str:
+@pytest.fixture
+def built_image(project, docker, once, tmp_path_factory) -> str:
     """The project's image, built once per session from a fresh clone (`docker build --network
     host`: pip reaches PyPI from the build; the base image carries the host's CA bundle)."""
-    work = tmp_path_factory.mktemp("image")
-    repo = project.clone(work / project.slug)
-    tag = image_tag(project)
-    args = [docker, "build", "--network", "host", "-t", tag, "."]
-    if tool_env().get("MLGOLDEN_CI_DOCKER_NO_CACHE"):
-        args.insert(2, "--no-cache")
-    run(args, cwd=repo, timeout=1500, log=work / "build.log",
-        env=tool_env(DOCKER_BUILDKIT="0"))
-    return tag
+    def build() -> str:
+        work = tmp_path_factory.mktemp("image")
+        repo = project.clone(work / project.slug)
+        tag = image_tag(project)
+        args = [docker, "build", "--network", "host", "-t", tag, "."]
+        if tool_env().get("MLGOLDEN_CI_DOCKER_NO_CACHE"):
+            args.insert(2, "--no-cache")
+        run(args, cwd=repo, timeout=1500, log=work / "build.log",
+            env=tool_env(DOCKER_BUILDKIT="0"))
+        return tag
+
+    return once(("image", project.id), build)
 
 
 class Container:

@@ -23,15 +23,18 @@ def make_env() -> dict[str, str]:
     return tool_env(PYTHONDONTWRITEBYTECODE="1", MAKEFLAGS="")
 
 
-@pytest.fixture(scope="session")
-def installed(project: Project, tmp_path_factory) -> Path:
-    """A fresh clone of the project after `make install` (its own .venv)."""
-    make = require_tool("make")
-    work = tmp_path_factory.mktemp("installed")
-    repo = project.clone(work / project.slug)
-    run([make, "install"], cwd=repo, env=make_env(), timeout=900, log=work / "install.log")
-    assert (repo / ".venv" / "bin" / "python").exists(), "make install made no .venv"
-    return repo
+@pytest.fixture
+def installed(project: Project, once, tmp_path_factory) -> Path:
+    """A fresh clone of the project after `make install` (its own .venv), once per entry."""
+    def install() -> Path:
+        make = require_tool("make")
+        work = tmp_path_factory.mktemp("installed")
+        repo = project.clone(work / project.slug)
+        run([make, "install"], cwd=repo, env=make_env(), timeout=900, log=work / "install.log")
+        assert (repo / ".venv" / "bin" / "python").exists(), "make install made no .venv"
+        return repo
+
+    return once(("installed", project.id), install)
 
 
 @pytest.mark.parametrize("project", matrix_params("base"), indirect=True)
