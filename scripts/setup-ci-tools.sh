@@ -161,8 +161,13 @@ stop_dockerd() {
     docker ps -q | xargs -r docker rm -f >/dev/null 2>&1 || true
     kill -TERM "$pid"
     local i
-    for i in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.5; done
-    log "dockerd: pid $pid still running after 20 s"
+    for i in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    if kill -0 "$pid" 2>/dev/null; then
+        log "dockerd: pid $pid still running after 20 s"
+        return
+    fi
+    # dockerd leaves its default network namespace bind-mounted: unmount it, so the run dir can go.
+    umount "$RUN/docker-exec/netns/default" 2>/dev/null || true
 }
 
 # --- platform base images --------------------------------------------------------------------
@@ -247,6 +252,10 @@ main() {
             for name in "${VENVS[@]}"; do build_venv "$name"; done
             start_dockerd
             base_images
+            # Dangling images and stopped containers of earlier runs, older than 2 h (a build running
+            # now keeps its intermediate images; tagged images stay: they are the layer cache).
+            docker container prune -f --filter until=2h >/dev/null 2>&1 || true
+            docker image prune -f --filter until=2h >/dev/null 2>&1 || true
             write_env
             log "ready in $((SECONDS - t0)) s"
             ;;
