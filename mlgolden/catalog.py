@@ -221,13 +221,3 @@ def _open_git(source: str, ref: str | None, *, trusted: bool) -> Catalog:
 
 def _source_id(source: str) -> str:
     return source if gitops.looks_like_url(source) else str(Path(source).resolve())
-
-
-def snapshot_builtin(dest: Path) -> Path:
-    """Archive the current built-in catalog as a release (used by the release script)."""
-    root = builtin_root()
-    archive = dest / f"{_builtin_current_version()}.tar.gz"
-    with tarfile.open(archive, "w:gz") as bundle:
-        for name in ("catalog.yml", "platform.yml", "patterns", "templates"):
-            bundle.add(root / name, arcname=name)
-    return archive

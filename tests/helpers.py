@@ -8,10 +8,12 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from mlgolden.catalog import builtin_root
+from mlgolden.catalog import BUILTIN, available_versions, builtin_root
 from mlgolden.cli import run
 
 PATTERNS = ["batch-prediction", "live-service", "streamlit-demo"]
+# The built-in catalog's current template version (catalog.yml), which fresh projects record.
+BUILTIN_VERSION = available_versions(BUILTIN)[-1]
 # Every pattern with GPU off and on, plus each pattern's own options.
 MATRIX = [
     *[(p, {"gpu": "false"}) for p in PATTERNS],

@@ -12,6 +12,7 @@ import pytest
 
 from mlgolden.checks import REGISTRY
 from tests.helpers import (
+    BUILTIN_VERSION,
     MATRIX,
     copy_project,
     hide_validate_tools,
@@ -49,11 +50,6 @@ def test_every_fresh_project_validates_clean_with_every_tool(cli, generated, mon
     assert {c["id"] for c in report["checks"]} == expected
 
 
-@pytest.mark.xfail(
-    reason="known template/platform gap: the Jenkinsfile's Register features stage uses the credential "
-    "ID 'mlgolden-feast-registry', which platform.yml's jenkins.credentials does not declare",
-    strict=False,
-)
 @pytest.mark.parametrize("pattern", ["batch-prediction", "live-service", "streamlit-demo"])
 def test_fresh_projects_have_no_warnings_even_with_strict(cli, generated, monkeypatch, pattern):
     hide_validate_tools(monkeypatch, *SLOW_TOOLS)  # covered above; warnings come from the fast checks
@@ -91,7 +87,7 @@ def test_json_report(cli, repo, monkeypatch):
     report = json.loads(result.out)
     assert report["ok"] is True and report["exit_code"] == 0
     assert report["pattern"] == "live-service"
-    assert report["catalog"] == {"source": "builtin", "version": "1.0.0"}
+    assert report["catalog"] == {"source": "builtin", "version": BUILTIN_VERSION}
     assert report["summary"]["skipped"] == 2 and report["summary"]["failed"] == 0
     airflow = next(c for c in report["checks"] if c["id"] == "airflow")
     assert airflow["status"] == "skipped"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 
-from tests.helpers import copy_builtin_catalog, findings, generate_project, git_save, status_of, validate_only
+from tests.helpers import BUILTIN_VERSION, copy_builtin_catalog, findings, generate_project, git_save, status_of, validate_only
 
 
 def test_a_fresh_project_has_every_generated_file(project):
@@ -23,7 +23,7 @@ def test_a_deleted_file_is_named(project):
     assert status_of(validation, "structure") == "failed"
     messages = findings(validation, "structure")
     assert any(
-        m.startswith("error Dockerfile Dockerfile is missing: pattern batch-prediction 1.0.0")
+        m.startswith(f"error Dockerfile Dockerfile is missing: pattern batch-prediction {BUILTIN_VERSION}")
         for m in messages
     )
     assert any(f"dags/{dag.name} is missing" in m for m in messages)

@@ -109,16 +109,22 @@ class Container:
         subprocess.run([self.docker, "rm", "-f", self.name], capture_output=True, env=tool_env())
 
 
-def assert_non_root(docker: str, image: str) -> None:
-    user = run([docker, "image", "inspect", "--format", "{{.Config.User}}", image]).stdout.strip()
+def assert_golden_image(docker: str, image: str, project: Project) -> None:
+    """Non-root, and labelled with its owner and data classification."""
+    config = json.loads(run([docker, "image", "inspect", "--format", "{{json .Config}}", image]).stdout)
+    user = config.get("User") or ""
     assert user and user.split(":")[0] not in {"root", "0"}, f"the image runs as {user or 'root'}"
+    labels = config.get("Labels") or {}
+    assert labels.get("ml.platform.owner") == project.answers["owner_team"], labels
+    assert labels.get("ml.platform.data-classification") == project.answers["data_classification"], labels
+    assert labels.get("ml.platform.pattern") == project.pattern, labels
 
 
 @pytest.mark.slow
 @pytest.mark.docker
 @pytest.mark.parametrize("project", matrix_params("service"), indirect=True)
 def test_service_image_serves(project, built_image, docker):
-    assert_non_root(docker, built_image)
+    assert_golden_image(docker, built_image, project)
     container = Container(docker, built_image, "mlgolden-ci-" + project.id.replace("=", "-"))
     try:
         container.wait_healthy()
@@ -144,7 +150,7 @@ def test_service_image_serves(project, built_image, docker):
 @pytest.mark.docker
 @pytest.mark.parametrize("project", matrix_params("streamlit"), indirect=True)
 def test_streamlit_image_answers_health(project, built_image, docker):
-    assert_non_root(docker, built_image)
+    assert_golden_image(docker, built_image, project)
     container = Container(docker, built_image, "mlgolden-ci-" + project.id.replace("=", "-"))
     try:
         container.wait_healthy()
@@ -164,7 +170,7 @@ def test_streamlit_image_answers_health(project, built_image, docker):
 def test_batch_image_scores_the_sample(project, built_image, docker, tmp_path):
     """The image's default command scores the sample input of its date into the predictions
     folder: one row per input customer, with the contract's columns."""
-    assert_non_root(docker, built_image)
+    assert_golden_image(docker, built_image, project)
     name = "mlgolden-ci-" + project.id.replace("=", "-")
     out = "/app/data/output/predictions/date=2026-01-01/predictions.csv"
     subprocess.run([docker, "rm", "-f", name], capture_output=True, env=tool_env())
