@@ -74,6 +74,7 @@ def render_project(
     project_dir = parent / slug
     with RENDER_LOCK:  # cookiecutter changes the process's working directory while rendering
         _render_components(catalog, pattern, context, parent)
+    _drop_bytecode(project_dir)
     _refuse_escapes(project_dir)
     write_manifest(
         project_dir,
@@ -166,6 +167,17 @@ def _refuse_unsafe_names(template_dir: Path, context: dict, trusted: bool) -> No
                     "untrusted catalog may not hold symlinks",
                     hint="pass --trust if you trust this catalog",
                 )
+
+
+def _drop_bytecode(project_dir: Path) -> None:
+    """Python byte code is never template content: pip byte-compiles the .py files of an installed
+    catalog next to them (and imports do in a checkout); none of it may reach a project."""
+    import shutil  # noqa: PLC0415
+
+    for cache in sorted(project_dir.rglob("__pycache__"), reverse=True):
+        shutil.rmtree(cache, ignore_errors=True)
+    for stray in project_dir.rglob("*.py[co]"):
+        stray.unlink()
 
 
 def _refuse_escapes(project_dir: Path) -> None:

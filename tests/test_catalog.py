@@ -57,6 +57,23 @@ def test_plain_directory_catalog_uses_its_declared_version(tmp_path):
         assert set(catalog.patterns) == {"batch-prediction", "live-service", "streamlit-demo"}
 
 
+def test_byte_code_next_to_the_templates_never_reaches_a_project(cli, tmp_path):
+    """pip byte-compiles the .py files of an installed catalog into __pycache__ next to them."""
+    import compileall
+    import subprocess
+
+    repo = copy_builtin_catalog(tmp_path / "dir")
+    assert compileall.compile_dir(str(repo / "templates"), quiet=2) is False  # Jinja files don't compile
+    caches = list((repo / "templates").rglob("__pycache__"))
+    assert caches, "nothing was byte-compiled: the test would prove nothing"
+    result = _new(cli, repo, tmp_path / "out", "--pattern", "live-service")
+    assert result.code == 0, result.err
+    project = tmp_path / "out" / "churn-model"
+    assert not [p for p in project.rglob("*") if "__pycache__" in p.parts or p.suffix == ".pyc"]
+    tracked = subprocess.run(["git", "ls-files"], cwd=project, capture_output=True, text=True).stdout
+    assert ".pyc" not in tracked
+
+
 @pytest.mark.parametrize(
     ("breakage", "message"),
     [
