@@ -9,6 +9,7 @@ from __future__ import annotations
 import keyword
 import re
 import sys
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -88,7 +89,8 @@ def check_text(value: str) -> str:
         raise AnswerError("the text is empty")
     if len(value) > 200:
         raise AnswerError("keep it to one line of at most 200 characters")
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+    # Cc: C0 and C1 controls (NEL, CSI ...); Zl/Zp: U+2028/U+2029, line breaks to YAML and editors
+    if any(unicodedata.category(ch) in {"Cc", "Zl", "Zp"} for ch in value):
         raise AnswerError("the text must be one line without control characters")
     return value
 
@@ -105,15 +107,20 @@ def check_url(value: str) -> str:
     return value
 
 
+def _digits(text: str) -> bool:
+    """ASCII digits only: str.isdigit() also takes '²' (int() refuses it) and '٣' (cron does)."""
+    return bool(re.fullmatch(r"[0-9]+", text))
+
+
 def _cron_field(text: str, low: int, high: int, name: str) -> None:
     for part in text.split(","):
         base, _, step = part.partition("/")
-        if step and (not step.isdigit() or int(step) == 0):
+        if step and (not _digits(step) or int(step) == 0):
             raise AnswerError(f"cron {name}: step {step!r} must be a positive number")
         if base == "*":
             continue
         bounds = base.split("-")
-        if len(bounds) > 2 or not all(b.isdigit() for b in bounds):
+        if len(bounds) > 2 or not all(_digits(b) for b in bounds):
             raise AnswerError(f"cron {name}: {part!r} is not a number, range or */step")
         numbers = [int(b) for b in bounds]
         if any(not low <= n <= high for n in numbers):
@@ -208,6 +215,8 @@ def coerce(item: Resolved, value: Any, answers: dict[str, Any]) -> Scalar:
     if isinstance(value, (bool, dict, list)) or value is None:
         raise AnswerError(f"{q.id}: expected text, got {type(value).__name__}")
     text = str(value).strip()
+    if any(0xD800 <= ord(ch) <= 0xDFFF for ch in text):  # bytes that were not UTF-8 (surrogateescape)
+        raise AnswerError(f"{q.id}: {text!r} is not valid UTF-8 text")
     if q.type == "choice":
         allowed = [str(c) for c in item.choices or []]
         if text not in allowed:
@@ -286,7 +295,12 @@ def collect(
             try:
                 answers[item.id] = coerce(item, default, answers)
             except AnswerError as exc:
-                raise UsageError(f"default of {exc}", hint="the catalog's default is invalid") from None
+                try:  # valid on its own: it conflicts with another answer (e.g. min_from)
+                    coerce(item, default, {})
+                    hint = f"pass --set {item.id}=VALUE"
+                except AnswerError:
+                    hint = "the catalog's default is invalid"
+                raise UsageError(f"default of {exc}", hint=hint) from None
         elif item.question.required:
             raise UsageError(
                 f"question {item.id!r} has no default", hint=f"pass --set {item.id}=VALUE or drop --no-input"

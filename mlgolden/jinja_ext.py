@@ -15,13 +15,25 @@ from jinja2.ext import Extension
 
 
 def json_str(value: object) -> str:
-    """A double-quoted string valid in JSON, YAML, TOML and Python."""
+    """A double-quoted JSON string (ASCII; a character beyond U+FFFF as a surrogate pair)."""
     return json.dumps(str(value), ensure_ascii=True)
+
+
+def quoted_str(value: object) -> str:
+    """A double-quoted ASCII string valid in YAML, TOML, Python and HCL: JSON's escapes, except
+    that a character beyond U+FFFF (an emoji) is ``\\UXXXXXXXX``: these languages read a JSON
+    surrogate pair as two lone surrogates (TOML and Terraform refuse them, Python cannot print them).
+    """
+    text = json.dumps(str(value), ensure_ascii=False)
+    return "".join(
+        ch if " " <= ch < "\x7f" else f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}"
+        for ch in text
+    )
 
 
 def hcl_str(value: object) -> str:
     """A double-quoted HCL string; ``${`` and ``%{`` are escaped so nothing is interpolated."""
-    return json_str(value).replace("${", "$${").replace("%{", "%%{")
+    return quoted_str(value).replace("${", "$${").replace("%{", "%%{")
 
 
 def groovy_str(value: object) -> str:
@@ -41,9 +53,9 @@ def label_value(value: object) -> str:
 
 FILTERS = {
     "json_str": json_str,
-    "yaml_str": json_str,
-    "toml_str": json_str,
-    "py_str": json_str,
+    "yaml_str": quoted_str,
+    "toml_str": quoted_str,
+    "py_str": quoted_str,
     "hcl_str": hcl_str,
     "groovy_str": groovy_str,
     "sh_quote": sh_quote,
