@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import copy_builtin_catalog, git, git_save, listing, snapshot
+from tests.helpers import BUILTIN_VERSION, copy_builtin_catalog, git, git_save, listing, snapshot
 
 
 def _broken_template_catalog(root: Path) -> Path:
@@ -315,7 +315,7 @@ UPGRADE_CASES = [
     ("unknown-pattern", lambda p, t: ["--pattern", "kafka-stream"], "unknown pattern"),
     (
         "edited-version",
-        lambda p, t: (_manifest_edit(p, "version: 1.0.0", "version: 7.7.7"), [])[1],
+        lambda p, t: (_manifest_edit(p, f"version: {BUILTIN_VERSION}", "version: 7.7.7"), [])[1],
         "does not have",
     ),
     (
