@@ -26,16 +26,29 @@ class AnswerError(ValueError):
 
 # --- rules -----------------------------------------------------------------------------------
 
+# Import names a generated project's package may not take: the platform's tools and what the
+# generated code imports (a package named `joblib` would shadow the real one in its own venv).
 RESERVED_PACKAGES = {
     "mlgolden",
     "feast",
     "airflow",
     "streamlit",
     "fastapi",
+    "starlette",
+    "uvicorn",
+    "httpx",
+    "requests",
     "pydantic",
     "sklearn",
+    "scipy",
+    "joblib",
     "numpy",
     "pandas",
+    "pyarrow",
+    "yaml",
+    "psycopg2",
+    "sqlalchemy",
+    "ruff",
     "pytest",
     "test",
     "tests",

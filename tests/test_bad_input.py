@@ -71,6 +71,7 @@ CASES = [
     ("name-keyword", lambda r: ["--name", "class"], "reserved"),
     ("name-stdlib", lambda r: ["--name", "json"], "reserved"),
     ("name-platform", lambda r: ["--name", "airflow"], "reserved"),
+    ("name-shadows-a-dependency", lambda r: ["--name", "joblib"], "reserved"),
     ("name-too-long", lambda r: ["--name", "a" * 200], "3 to 40 characters"),
     ("name-too-short", lambda r: ["--name", "ab"], "3 to 40 characters"),
     ("name-slash", lambda r: ["--name", "team/model"], "project_name"),
