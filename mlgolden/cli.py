@@ -27,12 +27,14 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain click help: formatting it with rich doubled the start-up time
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 patterns_app = typer.Typer(
     help="List the catalog's patterns, or show one.\n\nExamples:\n\n"
     "  mlgolden patterns\n\n  mlgolden patterns show live-service",
     invoke_without_command=True,
+    rich_markup_mode=None,
 )
 app.add_typer(patterns_app, name="patterns")
 

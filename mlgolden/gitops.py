@@ -1,6 +1,7 @@
 """The one gateway to git: small verbs, git failures turned into mlgolden errors.
 
-GitPython runs the real git executable; it is imported lazily so that `mlgolden --help` stays fast.
+Every verb runs the real git executable with subprocess (importing GitPython for this cost more
+than a whole render on a busy machine; see docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -38,31 +39,33 @@ def require_git() -> None:
         raise UsageError("git is not installed or not on PATH", hint="install git, then run again")
 
 
-def _git_module():
+def _execute(cwd: Path | str, args: list[str], env: dict[str, str]) -> tuple[int, bytes, bytes]:
+    """Run ``git ARGS``; on an interrupt, let git finish what it started (no lock left behind)."""
+    import subprocess  # noqa: PLC0415
+
     try:
-        import git
-    except ImportError as exc:  # GitPython raises ImportError when no git executable is found
+        proc = subprocess.Popen(
+            ["git", *args], cwd=str(cwd), env=env,
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        )
+    except FileNotFoundError as exc:
         raise UsageError("git is not installed or not on PATH", hint="install git") from exc
-    return git
+    try:
+        out, err = proc.communicate()
+    except BaseException:
+        proc.communicate()
+        raise
+    return proc.returncode, out, err
 
 
 def run(cwd: Path | str, *args: str, env: dict[str, str] | None = None, check: bool = True) -> GitResult:
     """Run ``git ARGS`` in ``cwd``; with ``check`` a failure raises OperationError."""
-    git = _git_module()
     full_env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", **(env or {})}
-    try:
-        status, out, err = git.Git(str(cwd)).execute(
-            ["git", *args],
-            with_extended_output=True,
-            with_exceptions=False,
-            env=full_env,
-            strip_newline_in_stdout=False,
-        )
-    except git.exc.GitCommandNotFound as exc:
-        raise UsageError("git is not installed or not on PATH", hint="install git") from exc
-    result = GitResult(status, out, err)
+    status, out, err = _execute(cwd, list(args), full_env)
+    result = GitResult(status, out.decode("utf-8", "surrogateescape"),
+                       err.decode("utf-8", "surrogateescape").removesuffix("\n"))
     if check and not result.ok:
-        detail = (err.strip().splitlines() or ["(no message)"])[-1]
+        detail = (result.stderr.strip().splitlines() or ["(no message)"])[-1]
         raise OperationError(f"git {args[0]} failed in {cwd}: {detail}")
     return result
 
@@ -152,14 +155,11 @@ def export_tree(repo: str | Path, commit: str, dest: Path) -> None:
     import io
     import tarfile
 
-    git = _git_module()
-    buffer = io.BytesIO()
-    try:
-        git.Repo(str(repo)).archive(buffer, commit, format="tar")
-    except git.exc.GitCommandError as exc:
-        raise OperationError(f"cannot read {commit} from {repo}: {exc.stderr.strip()}") from None
-    buffer.seek(0)
-    with tarfile.open(fileobj=buffer) as archive:
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+    status, out, err = _execute(repo, ["archive", "--format=tar", commit], env)
+    if status != 0:
+        raise OperationError(f"cannot read {commit} from {repo}: {err.decode(errors='replace').strip()}")
+    with tarfile.open(fileobj=io.BytesIO(out)) as archive:
         archive.extractall(dest, filter="data")
 
 
