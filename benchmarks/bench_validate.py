@@ -1,12 +1,14 @@
 """Benchmark `mlgolden validate` on a generated project with many extra files (run by hand).
 
-    python benchmarks/bench_validate.py [--files 5000] [--pattern live-service] [--repeat 3]
+    python benchmarks/bench_validate.py [--files 5000] [--pattern live-service] [--repeat 5]
                                         [--tools]   # also Airflow/Feast venvs (slower, constant)
+                                        [--quick]   # 500 files, 2 repeats: a smoke run
 
 Generates the project with the real CLI, commits N extra files to it (a realistic mix: Python
 modules, CSV/JSON data, Markdown notes, in nested folders, plus 1 MiB+ files that are not read),
-and times `validate` in-process, best of --repeat runs, with the per-check durations. Record the
-result in docs/benchmarks.md (section "validate").
+and times `validate` in-process: one warm-up run, then the median of --repeat runs (the same rule
+as the other benchmarks, see _harness.py), with the per-check durations of the last run. Record
+the result in docs/benchmarks.md (section "validate").
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import json
 import os
 import platform
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -64,26 +67,29 @@ def git(project: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=project, check=True, capture_output=True)
 
 
-def timed(project: Path, repeat: int):
+def timed(project: Path, repeat: int, warmup: int = 1):
+    """(median seconds of ``repeat`` runs after ``warmup`` runs, the last validation)."""
     from mlgolden.validate import Options, validate_project
 
-    best = None
-    for _ in range(repeat):
+    times = []
+    for i in range(warmup + repeat):
         started = time.perf_counter()
         validation = validate_project(project, Options())
-        elapsed = time.perf_counter() - started
-        if best is None or elapsed < best[0]:
-            best = (elapsed, validation)
-    return best
+        if i >= warmup:
+            times.append(time.perf_counter() - started)
+    return statistics.median(times), validation
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=5000)
     parser.add_argument("--pattern", default="live-service")
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--tools", action="store_true", help="use the Airflow/Feast venvs when present")
+    parser.add_argument("--quick", action="store_true", help="smoke run: 500 files, 2 repeats")
     args = parser.parse_args()
+    if args.quick:
+        args.files, args.repeat = 500, 2
     for name in ("airflow", "feast"):  # their start-up is a constant ~5-10 s, whatever the file count
         venv = os.environ.get(f"MLGOLDEN_{name.upper()}_PYTHON") or f"/opt/venvs/{name}/bin/python"
         os.environ[f"MLGOLDEN_{name.upper()}_PYTHON"] = venv if args.tools else "/nonexistent/python"
@@ -101,12 +107,14 @@ def main() -> int:
         scanned = next(r for r in loaded_v.results if r.id == "secrets").notes
         print(
             f"mlgolden {__version__}, Python {platform.python_version()}, {platform.machine()}, "
-            f"{os.cpu_count()} CPUs, {time.strftime('%Y-%m-%d')}"
+            f"{os.cpu_count()} CPUs, {time.strftime('%Y-%m-%d %H:%M')}, "
+            f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
         )
         print(
             f"pattern {args.pattern}; tools: hadolint, groovy, terraform"
             + (", airflow, feast" if args.tools else " (airflow/feast skipped)")
         )
+        print(f"median of {args.repeat} runs after a warm-up")
         print(f"fresh project:             {base:6.2f} s  ({len(base_v.results)} checks)")
         print(f"+{args.files} files ({size / 1e6:.1f} MB): {loaded:6.2f} s  (secrets: {'; '.join(scanned)})")
         print(
