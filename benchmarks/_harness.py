@@ -190,7 +190,7 @@ def versions() -> str:
     out = subprocess.run(
         [mlgolden_bin() / "python", "-c",
          "import importlib.metadata as m; print(', '.join(f'{p} {m.version(p)}' for p in "
-         "('mlgolden', 'typer', 'cookiecutter', 'GitPython', 'pydantic')))"],
+         "('mlgolden', 'typer', 'cookiecutter', 'pydantic')))"],
         capture_output=True, text=True, check=True).stdout.strip()
     peers = ", ".join(f"{n} {v}" for n, v in PEERS.items())
     return f"mlgolden from {mlgolden_src()}: {out}; peers: {peers}"

@@ -93,14 +93,24 @@ _COMPILED: dict[tuple[str, ...], Any] = {}  # Jinja extensions -> compiled-templ
 
 
 def _compiled_templates(extensions: list[str]):
-    """A per-process cache of compiled templates, keyed by template name and source checksum.
+    """A cache of compiled templates, keyed by template name and source checksum: in memory for
+    the process, and on disk (``~/.cache/mlgolden/jinja/``) for the next command.
 
     Jinja compiles every file of every render; an upgrade renders the base and the target (mostly
-    the same files) and a fleet does that for every repo. Compiling each source once was the
-    largest share of an upgrade's CPU time. One cache per set of Jinja extensions, which may
-    change how a source compiles.
+    the same files), a fleet does that for every repo, and the next `new` renders the same files
+    again. Compiling was the largest share of their CPU time. One cache per set of Jinja
+    extensions (and Jinja version), which may change how a source compiles; Jinja itself refuses
+    byte code of another Python version.
     """
+    import hashlib  # noqa: PLC0415
+
+    import jinja2  # noqa: PLC0415
     from jinja2.bccache import BytecodeCache  # noqa: PLC0415
+
+    from mlgolden.catalog import cache_dir  # noqa: PLC0415
+
+    flavour = hashlib.sha256("\0".join([jinja2.__version__, *extensions]).encode()).hexdigest()[:16]
+    folder = cache_dir().parent / "jinja" / flavour
 
     class CompiledTemplates(BytecodeCache):
         def __init__(self) -> None:
@@ -109,15 +119,35 @@ def _compiled_templates(extensions: list[str]):
         def get_cache_key(self, name: str, filename: str | None = None) -> str:
             return name  # not the file name: renders read the catalog from temp dirs
 
+        def _file(self, bucket) -> Path:
+            digest = hashlib.sha256(f"{bucket.key}\0{bucket.checksum}".encode()).hexdigest()
+            return folder / f"{digest[:40]}.jbc"
+
         def load_bytecode(self, bucket) -> None:
             data = self.store.get((bucket.key, bucket.checksum))
-            if data is not None:
+            if data is None:
+                try:
+                    data = self._file(bucket).read_bytes()
+                except OSError:
+                    return
+            try:  # Jinja ignores another version's byte code; a damaged file is ignored here
                 bucket.bytecode_from_string(data)
+            except Exception:  # noqa: BLE001 - unpickling garbage raises anything
+                bucket.reset()
 
         def dump_bytecode(self, bucket) -> None:
-            self.store[(bucket.key, bucket.checksum)] = bucket.bytecode_to_string()
+            data = bucket.bytecode_to_string()
+            self.store[(bucket.key, bucket.checksum)] = data
+            path = self._file(bucket)
+            try:  # best effort, atomic: a cache that cannot be written only costs time
+                folder.mkdir(parents=True, exist_ok=True)
+                tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+                tmp.write_bytes(data)
+                os.replace(tmp, path)
+            except OSError:
+                pass
 
-    return _COMPILED.setdefault(tuple(extensions), CompiledTemplates())
+    return _COMPILED.setdefault((str(folder), *extensions), CompiledTemplates())
 
 
 def _render_components(catalog: Catalog, pattern: Pattern, context: dict, parent: Path) -> None:
@@ -129,9 +159,10 @@ def _render_components(catalog: Catalog, pattern: Pattern, context: dict, parent
     values = context["cookiecutter"]
     cache = _compiled_templates(values["_extensions"])
     context = {**context, "cookiecutter": {**values, "_jinja2_env_vars": {"bytecode_cache": cache}}}
+    names = _NameRenderer(context)
     for component in pattern.components:
         template_dir = catalog.template_dir(component)
-        _refuse_unsafe_names(template_dir, context, catalog.trusted)
+        _refuse_unsafe_names(template_dir, names, catalog.trusted)
         try:
             generate_files(
                 repo_dir=str(template_dir),
@@ -177,17 +208,29 @@ def _describe(exc: Exception) -> str:
     return " ".join(str(message).split()) + where
 
 
-def _refuse_unsafe_names(template_dir: Path, context: dict, trusted: bool) -> None:
-    """No rendered path may leave the project; untrusted templates may not hold symlinks."""
-    from cookiecutter.environment import StrictEnvironment
-    from jinja2 import TemplateError
+class _NameRenderer:
+    """Renders templated file and folder names with one Jinja environment for a whole render
+    (building cookiecutter's environment loads its extensions)."""
 
-    env = StrictEnvironment(context=context)
+    def __init__(self, context: dict) -> None:
+        from cookiecutter.environment import StrictEnvironment  # noqa: PLC0415
+
+        self.context = context
+        self.env = StrictEnvironment(context=context)
+
+    def __call__(self, name: str) -> str:
+        return self.env.from_string(name).render(**self.context) if "{" in name else name
+
+
+def _refuse_unsafe_names(template_dir: Path, render_name: _NameRenderer, trusted: bool) -> None:
+    """No rendered path may leave the project; untrusted templates may not hold symlinks."""
+    from jinja2 import TemplateError  # noqa: PLC0415
+
     for root, dirs, files in os.walk(template_dir):
         for name in [*dirs, *files]:
             path = Path(root) / name
             try:
-                rendered = env.from_string(name).render(**context) if "{" in name else name
+                rendered = render_name(name)
             except TemplateError as exc:
                 raise UsageError(f"template error in the path {name!r}: {_describe(exc)}") from None
             if rendered in {".", ".."} or "/" in rendered or "\\" in rendered or "\0" in rendered:

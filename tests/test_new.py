@@ -153,3 +153,21 @@ def test_cli_import_stays_light():
     code = f"import sys, mlgolden.cli; print(sorted(m for m in {heavy} if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
     assert out.strip() == "[]"
+
+
+def test_the_compiled_template_cache_never_changes_a_render(cli, tmp_path, _isolated_home):
+    """Renders reuse compiled templates from ~/.cache/mlgolden/jinja; a stale, truncated or
+    foreign cache file is ignored, never rendered from."""
+    assert new(cli, tmp_path / "cold", "live-service").code == 0
+    cached = list((_isolated_home / ".cache" / "mlgolden" / "jinja").rglob("*.jbc"))
+    assert cached, "the first render filled no cache"
+    import mlgolden.render as render
+
+    render._COMPILED.clear()  # as in a new process: only the disk cache is left
+    assert new(cli, tmp_path / "warm", "live-service").code == 0
+    for i, path in enumerate(cached):
+        path.write_bytes(path.read_bytes()[: 20 + i % 7] if i % 2 else b"garbage")
+    render._COMPILED.clear()
+    assert new(cli, tmp_path / "broken", "live-service").code == 0
+    trees = [snapshot(tmp_path / d / "churn-model") for d in ("cold", "warm", "broken")]
+    assert trees[0] == trees[1] == trees[2]
