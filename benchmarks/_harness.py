@@ -35,8 +35,10 @@ PEERS = {"cookiecutter": "2.7.1", "cruft": "2.16.0", "copier": "9.19.1"}
 PATTERN = "batch-prediction"
 V1, V2 = "v1.0.0", "v2.0.0"
 IDENTITY = {
-    "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@localhost",
-    "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@localhost",
+    "GIT_AUTHOR_NAME": "bench",
+    "GIT_AUTHOR_EMAIL": "bench@localhost",
+    "GIT_COMMITTER_NAME": "bench",
+    "GIT_COMMITTER_EMAIL": "bench@localhost",
 }
 
 
@@ -82,14 +84,17 @@ def run_once(cmd: list[str], *, cwd=None, env=None, sample_tree: bool = False) -
     """Run ``cmd``; (seconds, max RSS KB of the largest process, sampled tree-sum peak KB)."""
     with tempfile.TemporaryFile() as log:
         started = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            cmd, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+        )
         peak, done = [0], threading.Event()
         if sample_tree:
+
             def sample():
                 while not done.is_set():
                     peak[0] = max(peak[0], _tree_rss_kb(proc.pid))
                     done.wait(0.005)
+
             sampler = threading.Thread(target=sample, daemon=True)
             sampler.start()
         _, status, usage = os.wait4(proc.pid, 0)
@@ -98,13 +103,25 @@ def run_once(cmd: list[str], *, cwd=None, env=None, sample_tree: bool = False) -
         done.set()
         if proc.returncode != 0:
             log.seek(0)
-            raise RuntimeError(f"{' '.join(map(str, cmd))} exited {proc.returncode} in {cwd}:\n"
-                               + log.read().decode(errors="replace")[-3000:])
+            raise RuntimeError(
+                f"{' '.join(map(str, cmd))} exited {proc.returncode} in {cwd}:\n"
+                + log.read().decode(errors="replace")[-3000:]
+            )
     return elapsed, usage.ru_maxrss, peak[0]
 
 
-def measure(label: str, cmd: list[str], *, cwd=None, env=None, setup=None, check=None,
-            warmup: int = 1, repeat: int = 5, sample_tree: bool = False) -> Result:
+def measure(
+    label: str,
+    cmd: list[str],
+    *,
+    cwd=None,
+    env=None,
+    setup=None,
+    check=None,
+    warmup: int = 1,
+    repeat: int = 5,
+    sample_tree: bool = False,
+) -> Result:
     """Warm-up run(s), then ``repeat`` timed runs; ``setup()`` (untimed) runs before each and
     ``check()`` (untimed) after each: it raises when the command did not do its job."""
     result = Result(label)
@@ -181,17 +198,25 @@ def machine() -> str:
         pass
     load = os.getloadavg()
     git = subprocess.run(["git", "--version"], capture_output=True, text=True).stdout.split()[-1]
-    return (f"{time.strftime('%Y-%m-%d %H:%M')} · {os.cpu_count()} CPUs ({cpu}) · "
-            f"{platform.platform(terse=True)} · Python {platform.python_version()} · git {git} · "
-            f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    return (
+        f"{time.strftime('%Y-%m-%d %H:%M')} · {os.cpu_count()} CPUs ({cpu}) · "
+        f"{platform.platform(terse=True)} · Python {platform.python_version()} · git {git} · "
+        f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
+    )
 
 
 def versions() -> str:
     out = subprocess.run(
-        [mlgolden_bin() / "python", "-c",
-         "import importlib.metadata as m; print(', '.join(f'{p} {m.version(p)}' for p in "
-         "('mlgolden', 'typer', 'cookiecutter', 'pydantic')))"],
-        capture_output=True, text=True, check=True).stdout.strip()
+        [
+            mlgolden_bin() / "python",
+            "-c",
+            "import importlib.metadata as m; print(', '.join(f'{p} {m.version(p)}' for p in "
+            "('mlgolden', 'typer', 'cookiecutter', 'pydantic')))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     peers = ", ".join(f"{n} {v}" for n, v in PEERS.items())
     return f"mlgolden from {mlgolden_src()}: {out}; peers: {peers}"
 
@@ -204,8 +229,9 @@ def header(title: str) -> None:
 
 
 def git(cwd: Path, *args: str, env: dict | None = None, input: bytes | None = None) -> str:
-    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, input=input,
-                          env={**tool_env(), **(env or {})})
+    done = subprocess.run(
+        ["git", *args], cwd=cwd, capture_output=True, input=input, env={**tool_env(), **(env or {})}
+    )
     if done.returncode != 0:
         raise RuntimeError(f"git {' '.join(args)} failed in {cwd}: {done.stderr.decode()[-500:]}")
     return done.stdout.decode()
@@ -224,8 +250,10 @@ def git_save(repo: Path, message: str, tag: str | None = None) -> None:
 
 SLUG_DIR = "{{cookiecutter.project_slug}}"
 V2_CHANGE = {  # component -> (file in the component's project dir, text appended)
-    "docker": ("Dockerfile",
-               '\nLABEL org.opencontainers.image.version="{{ cookiecutter.template_version }}"\n'),
+    "docker": (
+        "Dockerfile",
+        '\nLABEL org.opencontainers.image.version="{{ cookiecutter.template_version }}"\n',
+    ),
     "base": ("Makefile", "\nlint: ## Lint the code\n\t$(BIN)/ruff check src tests\n"),
 }
 V2_NEW_FILE = ("base", "SECURITY.md", "# Security\n\nReport problems to {{ cookiecutter.owner_team }}.\n")
@@ -316,7 +344,8 @@ def write_peer_templates(catalog_repo: Path, tag: str, cc_dir: Path, copier_dir:
     }
     (copier_dir / "copier.yml").write_text(json.dumps(copier, indent=2) + "\n")
     (copier_dir / "template" / "{{ _copier_conf.answers_file }}").write_text(
-        "{{ _copier_answers|to_nice_yaml -}}\n")
+        "{{ _copier_answers|to_nice_yaml -}}\n"
+    )
 
 
 def ext_dir(tmp: Path) -> Path:
@@ -355,9 +384,22 @@ def build_fixture(tmp: Path) -> Fixture:
 
 def mlgolden_project(fx: Fixture, parent: Path, *, ref: str = V1) -> Path:
     parent.mkdir(parents=True, exist_ok=True)
-    subprocess.run([mlgolden_bin() / "mlgolden", "new", "--no-input", "--catalog", str(fx.catalog),
-                    "--ref", ref, "--output-dir", str(parent)],
-                   check=True, capture_output=True, env=tool_env())
+    subprocess.run(
+        [
+            mlgolden_bin() / "mlgolden",
+            "new",
+            "--no-input",
+            "--catalog",
+            str(fx.catalog),
+            "--ref",
+            ref,
+            "--output-dir",
+            str(parent),
+        ],
+        check=True,
+        capture_output=True,
+        env=tool_env(),
+    )
     return parent / "churn-model"
 
 
@@ -403,9 +445,13 @@ def add_history(project: Path, commits: int) -> None:
     for i in range(commits):
         body = f"# Changelog\n\nentry {i}\n".encode()
         msg = f"work item {i}".encode()
-        lines += [f"commit {branch}".encode(), f"mark :{i + 1}".encode(),
-                  b"committer bench <bench@localhost> 1700000000 +0000",
-                  b"data %d" % len(msg), msg]
+        lines += [
+            f"commit {branch}".encode(),
+            f"mark :{i + 1}".encode(),
+            b"committer bench <bench@localhost> 1700000000 +0000",
+            b"data %d" % len(msg),
+            msg,
+        ]
         if i == 0:
             lines.append(f"from {git(project, 'rev-parse', 'HEAD').strip()}".encode())
         lines += [b"M 100644 inline WORKLOG.md", b"data %d" % len(body), body, b""]

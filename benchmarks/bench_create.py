@@ -36,26 +36,39 @@ def main() -> int:
         runs = {
             "mlgolden new (+ git init/commit)": (
                 [mlg / "mlgolden", "new", "--no-input", "--catalog", fx.catalog, "-o", out / "mlgolden"],
-                out / "mlgolden" / "churn-model"),
+                out / "mlgolden" / "churn-model",
+            ),
             "cookiecutter --no-input": (
                 [peers / "cookiecutter", "--no-input", fx.cookiecutter, "-o", out / "cookiecutter"],
-                out / "cookiecutter" / "churn-model"),
+                out / "cookiecutter" / "churn-model",
+            ),
             "copier copy --defaults (git template)": (
-                [peers / "copier", "copy", "--defaults", "--trust", "--quiet", fx.copier,
-                 out / "copier" / "churn-model"],
-                out / "copier" / "churn-model"),
+                [
+                    peers / "copier",
+                    "copy",
+                    "--defaults",
+                    "--trust",
+                    "--quiet",
+                    fx.copier,
+                    out / "copier" / "churn-model",
+                ],
+                out / "copier" / "churn-model",
+            ),
         }
         results, trees = [], {}
         for label, (cmd, project) in runs.items():
-            results.append(h.measure(label, [str(c) for c in cmd], env=env, setup=clean,
-                                     repeat=h.repeats(args)))
+            results.append(
+                h.measure(label, [str(c) for c in cmd], env=env, setup=clean, repeat=h.repeats(args))
+            )
             trees[label] = h.snapshot(project, skip=(".git", ".mlgolden.yml", ".copier-answers.yml"))
         first = next(iter(trees.values()))
         same = all(tree == first for tree in trees.values())
         print(f"same files from all three: {same} ({len(first)} files)")
         mine, cookiecutter = results[0].median, results[1].median
-        print(f"target mlgolden ≤ cookiecutter: {mine:.2f} vs {cookiecutter:.2f} s → ratio "
-              f"{mine / cookiecutter:.2f} ({'met' if mine <= cookiecutter else 'MISSED'})")
+        print(
+            f"target mlgolden ≤ cookiecutter: {mine:.2f} vs {cookiecutter:.2f} s → ratio "
+            f"{mine / cookiecutter:.2f} ({'met' if mine <= cookiecutter else 'MISSED'})"
+        )
     finally:
         print(f"kept {tmp}") if args.keep else shutil.rmtree(tmp, ignore_errors=True)
     return 0

@@ -41,9 +41,16 @@ def grow(base: Path, dest: Path, files: int, *, ignored: bool, commits: int) -> 
 
 def time_upgrade(label: str, repo: Path, env: dict, repeat: int) -> h.Result:
     start = h.git(repo, "rev-parse", "HEAD").strip()
-    result = h.measure(label, [str(h.mlgolden_bin() / "mlgolden"), "upgrade"], cwd=repo, env=env,
-                       setup=lambda: h.reset_repo(repo, start), check=lambda: h.check_committed(repo),
-                       repeat=repeat, sample_tree=True)
+    result = h.measure(
+        label,
+        [str(h.mlgolden_bin() / "mlgolden"), "upgrade"],
+        cwd=repo,
+        env=env,
+        setup=lambda: h.reset_repo(repo, start),
+        check=lambda: h.check_committed(repo),
+        repeat=repeat,
+        sample_tree=True,
+    )
     h.reset_repo(repo, start)
     return result
 
@@ -70,26 +77,35 @@ def main() -> int:
         h.team_edits(base)
         small, big = sizes[0], sizes[-1]
         cases = [(n, False, 1) for n in sizes] + [
-            (big, True, 1), (small, False, commits), (big, True, commits)]
+            (big, True, 1),
+            (small, False, commits),
+            (big, True, commits),
+        ]
         if args.fleet_only:
             cases = cases[:1]
         results = {}
         for n, ignored, history in cases:
             name = f"{n} files{' + ignored data' if ignored else ''}, {history} commit(s)"
-            repo = grow(base, tmp / f"r-{n}-{int(ignored)}-{history}",
-                        n, ignored=ignored, commits=history)
+            repo = grow(base, tmp / f"r-{n}-{int(ignored)}-{history}", n, ignored=ignored, commits=history)
             results[(n, ignored, history)] = time_upgrade(name, repo, env, repeat)
         one = results[(small, False, 1)]
-        for key, label in [((big, False, 1), f"{big} files"), ((big, True, 1), f"{big} files + ignored"),
-                           ((small, False, commits), f"{commits} commits"),
-                           ((big, True, commits), "largest (all of it)")][: 0 if args.fleet_only else 4]:
+        for key, label in [
+            ((big, False, 1), f"{big} files"),
+            ((big, True, 1), f"{big} files + ignored"),
+            ((small, False, commits), f"{commits} commits"),
+            ((big, True, commits), "largest (all of it)"),
+        ][: 0 if args.fleet_only else 4]:
             ratio = results[key].median / one.median
-            print(f"  {label:<24} ÷ {small} files, 1 commit: {ratio:.2f}× "
-                  f"({'met' if ratio <= 1.5 else 'MISSED'} ≤ 1.5×)")
+            print(
+                f"  {label:<24} ÷ {small} files, 1 commit: {ratio:.2f}× "
+                f"({'met' if ratio <= 1.5 else 'MISSED'} ≤ 1.5×)"
+            )
         largest = results.get((big, True, commits), one)
-        print(f"  peak memory on the largest repo: {largest.max_rss_kb / 1024:.0f} MB largest process, "
-              f"{largest.tree_rss_kb / 1024:.0f} MB tree sum "
-              f"({'met' if largest.tree_rss_kb < 150 * 1024 else 'MISSED'} < 150 MB)")
+        print(
+            f"  peak memory on the largest repo: {largest.max_rss_kb / 1024:.0f} MB largest process, "
+            f"{largest.tree_rss_kb / 1024:.0f} MB tree sum "
+            f"({'met' if largest.tree_rss_kb < 150 * 1024 else 'MISSED'} < 150 MB)"
+        )
 
         fleet_repo = tmp / f"r-{small}-0-1"
         start = h.git(fleet_repo, "rev-parse", "HEAD").strip()
@@ -103,14 +119,27 @@ def main() -> int:
             reset = lambda size=size: [h.reset_repo(p, start) for p in copies[:size]]  # noqa: E731
             fleet_times[size] = h.measure(
                 f"fleet of {size} (--jobs {args.jobs})",
-                [str(h.mlgolden_bin() / "mlgolden"), "upgrade", "--repos", str(listing),
-                 "--jobs", str(args.jobs)], env=env, setup=reset, repeat=repeat, sample_tree=True,
-                check=lambda size=size: [h.check_committed(p) for p in copies[:size]])
+                [
+                    str(h.mlgolden_bin() / "mlgolden"),
+                    "upgrade",
+                    "--repos",
+                    str(listing),
+                    "--jobs",
+                    str(args.jobs),
+                ],
+                env=env,
+                setup=reset,
+                repeat=repeat,
+                sample_tree=True,
+                check=lambda size=size: [h.check_committed(p) for p in copies[:size]],
+            )
             reset()
         biggest = max(fleets)
         ratio = fleet_times[biggest].median / one.median
-        print(f"  fleet of {biggest} ÷ one repo ({one.median:.2f} s): {ratio:.1f}× "
-              f"({biggest * 0.5:.0f}× would be half of sequential)")
+        print(
+            f"  fleet of {biggest} ÷ one repo ({one.median:.2f} s): {ratio:.1f}× "
+            f"({biggest * 0.5:.0f}× would be half of sequential)"
+        )
     finally:
         print(f"kept {tmp}") if args.keep else shutil.rmtree(tmp, ignore_errors=True)
     return 0

@@ -23,12 +23,18 @@ def main() -> int:
     peers, mlg, env = h.peers_bin(), h.mlgolden_bin(), h.tool_env()
     results = [
         h.measure(f"{name} --help", [str(binary), "--help"], env=env, repeat=h.repeats(args))
-        for name, binary in [("mlgolden", mlg / "mlgolden"), ("cookiecutter", peers / "cookiecutter"),
-                             ("cruft", peers / "cruft"), ("copier", peers / "copier")]
+        for name, binary in [
+            ("mlgolden", mlg / "mlgolden"),
+            ("cookiecutter", peers / "cookiecutter"),
+            ("cruft", peers / "cruft"),
+            ("copier", peers / "copier"),
+        ]
     ]
     mine, cookiecutter = results[0].median, results[1].median
-    print(f"target mlgolden ≤ 0.5 × cookiecutter: {mine:.3f} vs {cookiecutter:.3f} s → ratio "
-          f"{mine / cookiecutter:.2f} ({'met' if mine <= cookiecutter / 2 else 'MISSED'})")
+    print(
+        f"target mlgolden ≤ 0.5 × cookiecutter: {mine:.3f} vs {cookiecutter:.3f} s → ratio "
+        f"{mine / cookiecutter:.2f} ({'met' if mine <= cookiecutter / 2 else 'MISSED'})"
+    )
     return 0
 
 

@@ -26,10 +26,33 @@ def peer_projects(fx: h.Fixture, parent: Path, env: dict) -> dict[str, Path]:
     """The same project made at v1.0.0 by each tool, with the team's edits committed."""
     peers = h.peers_bin()
     projects = {"mlgolden": h.mlgolden_project(fx, parent / "mlgolden")}
-    h.run_once([str(peers / "cruft"), "create", "--no-input", "--checkout", h.V1,
-                "--output-dir", str(parent / "cruft"), str(fx.cookiecutter)], env=env)
-    h.run_once([str(peers / "copier"), "copy", "--defaults", "--trust", "--quiet", "--vcs-ref", h.V1,
-                str(fx.copier), str(parent / "copier" / "churn-model")], env=env)
+    h.run_once(
+        [
+            str(peers / "cruft"),
+            "create",
+            "--no-input",
+            "--checkout",
+            h.V1,
+            "--output-dir",
+            str(parent / "cruft"),
+            str(fx.cookiecutter),
+        ],
+        env=env,
+    )
+    h.run_once(
+        [
+            str(peers / "copier"),
+            "copy",
+            "--defaults",
+            "--trust",
+            "--quiet",
+            "--vcs-ref",
+            h.V1,
+            str(fx.copier),
+            str(parent / "copier" / "churn-model"),
+        ],
+        env=env,
+    )
     for tool in ("cruft", "copier"):
         projects[tool] = parent / tool / "churn-model"
         h.git_save(projects[tool], "generated")
@@ -43,8 +66,15 @@ def upgrade_commands(tool: str) -> list[str]:
     return {
         "mlgolden": [str(mlg / "mlgolden"), "upgrade"],
         # cruft keeps the recorded context; the template's version is a variable like any other
-        "cruft": [str(peers / "cruft"), "update", "-y", "--checkout", h.V2,
-                  "--variables-to-update", '{"template_version": "2.0.0"}'],
+        "cruft": [
+            str(peers / "cruft"),
+            "update",
+            "-y",
+            "--checkout",
+            h.V2,
+            "--variables-to-update",
+            '{"template_version": "2.0.0"}',
+        ],
         "copier": [str(peers / "copier"), "update", "--defaults", "--trust", "--quiet", "--vcs-ref", h.V2],
     }[tool]
 
@@ -62,20 +92,30 @@ def main() -> int:
         results, trees = {}, {}
         for tool, project in projects.items():
             start = h.git(project, "rev-parse", "HEAD").strip()
-            results[tool] = h.measure(f"{tool} {' '.join(upgrade_commands(tool)[1:2])}",
-                                      upgrade_commands(tool), cwd=project, env=env,
-                                      setup=lambda p=project, s=start: h.reset_repo(p, s),
-                                      check=lambda p=project: h.check_upgraded(p),
-                                      repeat=h.repeats(args), sample_tree=True)
-            trees[tool] = h.snapshot(project, skip=(".git", ".mlgolden.yml", ".cruft.json",
-                                                    ".copier-answers.yml"))
+            results[tool] = h.measure(
+                f"{tool} {' '.join(upgrade_commands(tool)[1:2])}",
+                upgrade_commands(tool),
+                cwd=project,
+                env=env,
+                setup=lambda p=project, s=start: h.reset_repo(p, s),
+                check=lambda p=project: h.check_upgraded(p),
+                repeat=h.repeats(args),
+                sample_tree=True,
+            )
+            trees[tool] = h.snapshot(
+                project, skip=(".git", ".mlgolden.yml", ".cruft.json", ".copier-answers.yml")
+            )
         first = trees["mlgolden"]
-        print(f"same upgraded files from all three: {all(t == first for t in trees.values())} "
-              f"({len(first)} files)")
+        print(
+            f"same upgraded files from all three: {all(t == first for t in trees.values())} "
+            f"({len(first)} files)"
+        )
         mine = results["mlgolden"].median
         fastest = min(results["cruft"].median, results["copier"].median)
-        print(f"target mlgolden ≤ 0.5 × fastest peer: {mine:.2f} vs {fastest:.2f} s → ratio "
-              f"{mine / fastest:.2f} ({'met' if mine <= fastest / 2 else 'MISSED'})")
+        print(
+            f"target mlgolden ≤ 0.5 × fastest peer: {mine:.2f} vs {fastest:.2f} s → ratio "
+            f"{mine / fastest:.2f} ({'met' if mine <= fastest / 2 else 'MISSED'})"
+        )
     finally:
         print(f"kept {tmp}") if args.keep else shutil.rmtree(tmp, ignore_errors=True)
     return 0

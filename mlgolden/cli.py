@@ -38,7 +38,9 @@ patterns_app = typer.Typer(
 )
 app.add_typer(patterns_app, name="patterns")
 
-CatalogOpt = typer.Option(None, "--catalog", help="Catalog: a directory or git repository (path or URL). Default: built-in.")
+CatalogOpt = typer.Option(
+    None, "--catalog", help="Catalog: a directory or git repository (path or URL). Default: built-in."
+)
 RefOpt = typer.Option(None, "--ref", help="Catalog version (git tag, branch or commit). Default: newest tag.")
 
 
@@ -56,24 +58,39 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
-                                 help="Show the version and exit."),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
 ) -> None:
     """Golden-path project generator for ML platform teams."""
 
 
 @app.command()
 def new(
-    pattern: str | None = typer.Option(None, "--pattern", "-p", help="Pattern name (see `mlgolden patterns`)."),
+    pattern: str | None = typer.Option(
+        None, "--pattern", "-p", help="Pattern name (see `mlgolden patterns`)."
+    ),
     name: str | None = typer.Option(None, "--name", "-n", help="Project name; the folder is its slug."),
-    set_: list[str] = typer.Option([], "--set", "-s", metavar="KEY=VALUE", help="Answer a question (repeatable)."),
-    answers: Path | None = typer.Option(None, "--answers", help="YAML mapping of answers (or another project's .mlgolden.yml)."),
-    no_input: bool = typer.Option(False, "--no-input", help="Never prompt: unanswered questions take their defaults."),
-    output_dir: Path = typer.Option(Path("."), "--output-dir", "-o", help="Where to create the project folder."),
+    set_: list[str] = typer.Option(
+        [], "--set", "-s", metavar="KEY=VALUE", help="Answer a question (repeatable)."
+    ),
+    answers: Path | None = typer.Option(
+        None, "--answers", help="YAML mapping of answers (or another project's .mlgolden.yml)."
+    ),
+    no_input: bool = typer.Option(
+        False, "--no-input", help="Never prompt: unanswered questions take their defaults."
+    ),
+    output_dir: Path = typer.Option(
+        Path("."), "--output-dir", "-o", help="Where to create the project folder."
+    ),
     catalog: str | None = CatalogOpt,
     ref: str | None = RefOpt,
-    platform: Path | None = typer.Option(None, "--platform", help="Platform settings file merged over the catalog's (or $MLGOLDEN_PLATFORM)."),
-    trust: bool = typer.Option(False, "--trust", help="Trust the catalog: allow its cookiecutter hooks and symlinks."),
+    platform: Path | None = typer.Option(
+        None, "--platform", help="Platform settings file merged over the catalog's (or $MLGOLDEN_PLATFORM)."
+    ),
+    trust: bool = typer.Option(
+        False, "--trust", help="Trust the catalog: allow its cookiecutter hooks and symlinks."
+    ),
 ) -> None:
     """Create a project on the golden path, as a git repository.
 
@@ -97,9 +114,18 @@ def new(
         from mlgolden.interview import Interview
 
         interview = Interview()
-    opts = NewOptions(pattern=pattern, name=name, sets=set_, answers_file=answers,
-                      no_input=no_input, output_dir=output_dir, catalog=catalog, ref=ref,
-                      platform_file=platform, trust=trust)
+    opts = NewOptions(
+        pattern=pattern,
+        name=name,
+        sets=set_,
+        answers_file=answers,
+        no_input=no_input,
+        output_dir=output_dir,
+        catalog=catalog,
+        ref=ref,
+        platform_file=platform,
+        trust=trust,
+    )
     result = create_project(opts, report, interview)
     report.info("Next:")
     for step in next_steps(result):
@@ -110,14 +136,26 @@ def new(
 def upgrade(
     paths: list[Path] = typer.Argument(None, help="Project repositories (default: the current directory)."),
     ref: str | None = typer.Option(None, "--ref", help="Target catalog version (default: the newest)."),
-    set_: list[str] = typer.Option([], "--set", "-s", metavar="KEY=VALUE", help="Change an answer (repeatable)."),
-    pattern: str | None = typer.Option(None, "--pattern", "-p", help="Switch the project to another pattern."),
+    set_: list[str] = typer.Option(
+        [], "--set", "-s", metavar="KEY=VALUE", help="Change an answer (repeatable)."
+    ),
+    pattern: str | None = typer.Option(
+        None, "--pattern", "-p", help="Switch the project to another pattern."
+    ),
     check: bool = typer.Option(False, "--check", help="Only report: exit 0 when current, 1 when behind."),
-    dry_run: bool = typer.Option(False, "--dry-run", help="List what would change or conflict; change nothing."),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="List what would change or conflict; change nothing."
+    ),
     repos: Path | None = typer.Option(None, "--repos", help="File listing repositories, one per line."),
-    jobs: int = typer.Option(4, "--jobs", "-j", min=1, max=32, help="Repositories upgraded at once (fleets)."),
-    platform: Path | None = typer.Option(None, "--platform", help="Platform settings file (or $MLGOLDEN_PLATFORM)."),
-    trust: bool = typer.Option(False, "--trust", help="Trust the catalog: allow its hooks, extensions and symlinks."),
+    jobs: int = typer.Option(
+        4, "--jobs", "-j", min=1, max=32, help="Repositories upgraded at once (fleets)."
+    ),
+    platform: Path | None = typer.Option(
+        None, "--platform", help="Platform settings file (or $MLGOLDEN_PLATFORM)."
+    ),
+    trust: bool = typer.Option(
+        False, "--trust", help="Trust the catalog: allow its hooks, extensions and symlinks."
+    ),
 ) -> None:
     """Take a newer template version (or changed answers) with a three-way merge.
 
@@ -141,8 +179,9 @@ def upgrade(
     from mlgolden import upgrade_report  # noqa: PLC0415
     from mlgolden.upgrade import UpgradeOptions  # noqa: PLC0415
 
-    opts = UpgradeOptions(ref=ref, sets=set_, pattern=pattern, check=check, dry_run=dry_run,
-                          platform_file=platform, trust=trust)
+    opts = UpgradeOptions(
+        ref=ref, sets=set_, pattern=pattern, check=check, dry_run=dry_run, platform_file=platform, trust=trust
+    )
     code = upgrade_report.run(list(paths or []), repos, opts, jobs, _reporter())
     raise typer.Exit(code)
 
@@ -150,15 +189,17 @@ def upgrade(
 @app.command()
 def validate(
     path: Path = typer.Argument(Path("."), help="The project to check (default: current directory)."),
-    format_: str = typer.Option("text", "--format", "-f", metavar="text|json|junit",
-                                help="Report format."),
-    output: Path | None = typer.Option(None, "--output", "-o",
-                                       help="Write the report to FILE (people still get the table)."),
+    format_: str = typer.Option("text", "--format", "-f", metavar="text|json|junit", help="Report format."),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Write the report to FILE (people still get the table)."
+    ),
     strict: bool = typer.Option(False, "--strict", help="Warnings fail too (e.g. any template drift)."),
-    require_tools: bool = typer.Option(False, "--require-tools",
-                                       help="A check skipped for a missing tool fails (use in CI)."),
-    build: bool = typer.Option(False, "--build",
-                               help="Also build the image and smoke-test it (needs a Docker engine)."),
+    require_tools: bool = typer.Option(
+        False, "--require-tools", help="A check skipped for a missing tool fails (use in CI)."
+    ),
+    build: bool = typer.Option(
+        False, "--build", help="Also build the image and smoke-test it (needs a Docker engine)."
+    ),
 ) -> None:
     """Check that a generated project still follows the golden path.
 

@@ -45,8 +45,12 @@ def _execute(cwd: Path | str, args: list[str], env: dict[str, str]) -> tuple[int
 
     try:
         proc = subprocess.Popen(
-            ["git", *args], cwd=str(cwd), env=env,
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            ["git", *args],
+            cwd=str(cwd),
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
         )
     except FileNotFoundError as exc:
         raise UsageError("git is not installed or not on PATH", hint="install git") from exc
@@ -62,8 +66,11 @@ def run(cwd: Path | str, *args: str, env: dict[str, str] | None = None, check: b
     """Run ``git ARGS`` in ``cwd``; with ``check`` a failure raises OperationError."""
     full_env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", **(env or {})}
     status, out, err = _execute(cwd, list(args), full_env)
-    result = GitResult(status, out.decode("utf-8", "surrogateescape"),
-                       err.decode("utf-8", "surrogateescape").removesuffix("\n"))
+    result = GitResult(
+        status,
+        out.decode("utf-8", "surrogateescape"),
+        err.decode("utf-8", "surrogateescape").removesuffix("\n"),
+    )
     if check and not result.ok:
         detail = (result.stderr.strip().splitlines() or ["(no message)"])[-1]
         raise OperationError(f"git {args[0]} failed in {cwd}: {detail}")

@@ -29,7 +29,11 @@ def main() -> int:
     with tarfile.open(fileobj=buffer, mode="w", format=tarfile.PAX_FORMAT) as archive:
         for part in PARTS:
             base = ROOT / part
-            paths = [base] if base.is_file() else sorted(p for p in base.rglob("*") if "__pycache__" not in p.parts)
+            paths = (
+                [base]
+                if base.is_file()
+                else sorted(p for p in base.rglob("*") if "__pycache__" not in p.parts)
+            )
             for path in paths:
                 info = archive.gettarinfo(str(path), arcname=str(path.relative_to(ROOT)))
                 info.mtime = 0

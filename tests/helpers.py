@@ -107,7 +107,8 @@ def require_tool(name: str, found: object = None, hint: str = "") -> str:
     (scripts/setup-ci-tools.sh), so a missing one is a broken set-up, not a reason to skip.
 
         hadolint = require_tool("hadolint")
-        python = require_tool("airflow venv", os.environ.get("MLGOLDEN_CI_AIRFLOW_PYTHON"), "run scripts/setup-ci-tools.sh")
+        python = require_tool("airflow venv", os.environ.get("MLGOLDEN_CI_AIRFLOW_PYTHON"),
+                              "run scripts/setup-ci-tools.sh")
     """
     import os  # noqa: PLC0415
 
@@ -136,8 +137,11 @@ def tool_python(name: str) -> str | None:
     import os  # noqa: PLC0415
 
     upper = name.upper()
-    for candidate in (os.environ.get(f"MLGOLDEN_{upper}_PYTHON"),
-                      os.environ.get(f"MLGOLDEN_CI_{upper}_PYTHON"), f"/opt/venvs/{name}/bin/python"):
+    for candidate in (
+        os.environ.get(f"MLGOLDEN_{upper}_PYTHON"),
+        os.environ.get(f"MLGOLDEN_CI_{upper}_PYTHON"),
+        f"/opt/venvs/{name}/bin/python",
+    ):
         if candidate and os.path.isfile(candidate) and os.access(candidate, os.X_OK):
             return candidate
     return None
@@ -165,12 +169,12 @@ def hide_validate_tools(monkeypatch, *names: str) -> None:
     real = base.find_executable
     hidden = set(names)
     for module in ("dockerfile", "jenkins", "terraform"):
-        monkeypatch.setattr(f"mlgolden.checks.{module}.find_executable",
-                            lambda tool: None if tool in hidden else real(tool))
+        monkeypatch.setattr(
+            f"mlgolden.checks.{module}.find_executable", lambda tool: None if tool in hidden else real(tool)
+        )
 
 
-def generate_project(out: Path, pattern: str, sets: dict[str, str] | None = None,
-                     *extra: str) -> Path:
+def generate_project(out: Path, pattern: str, sets: dict[str, str] | None = None, *extra: str) -> Path:
     """`mlgolden new --no-input` through the real CLI; returns the project directory."""
     args = ["new", "--no-input", "--pattern", pattern, "--output-dir", str(out), *extra]
     for key, value in (sets or {}).items():

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import ast
-import tomllib
 from pathlib import Path
 
 import hcl2
 import pytest
+import tomllib
 import yaml
 
 from tests.helpers import PATTERNS
 
 HOSTILE_TEXT = [
-    "it's \"quoted\" and \\ back\\slashed",
+    'it\'s "quoted" and \\ back\\slashed',
     "$(touch /tmp/pwned) and `id` and ; rm -rf / #",
     "${env.SECRET} %{ if true }x%{ endif } $${x}",
     "{{ cookiecutter.project_slug }} {% raw %} {# c #}",
@@ -49,8 +49,17 @@ def _python_constant(path: Path, name: str) -> str:
 @pytest.mark.parametrize("text", HOSTILE_TEXT, ids=[f"text{i}" for i in range(len(HOSTILE_TEXT))])
 def test_free_text_arrives_intact_and_inert_in_every_language(cli, tmp_path, pattern, text):
     extra = ["--set", "inference_mode=service"] if pattern == "streamlit-demo" else []
-    result = cli("new", "--no-input", "--pattern", pattern, "--set", f"description={text}", *extra,
-                 "--output-dir", str(tmp_path))
+    result = cli(
+        "new",
+        "--no-input",
+        "--pattern",
+        pattern,
+        "--set",
+        f"description={text}",
+        *extra,
+        "--output-dir",
+        str(tmp_path),
+    )
     assert result.code == 0, result.err
     project = tmp_path / "churn-model"
     assert tomllib.loads((project / "pyproject.toml").read_text())["project"]["description"] == text
@@ -73,12 +82,23 @@ def test_free_text_arrives_intact_and_inert_in_every_language(cli, tmp_path, pat
         assert "$(touch" not in content and "${env.SECRET}" not in content, name
 
 
-@pytest.mark.parametrize(("pattern", "question"), STRUCTURED_QUESTIONS, ids=[q for _, q in STRUCTURED_QUESTIONS])
+@pytest.mark.parametrize(
+    ("pattern", "question"), STRUCTURED_QUESTIONS, ids=[q for _, q in STRUCTURED_QUESTIONS]
+)
 @pytest.mark.parametrize("value", HOSTILE_STRUCTURED, ids=[f"v{i}" for i in range(len(HOSTILE_STRUCTURED))])
 def test_hostile_structured_answers_are_refused(cli, tmp_path, pattern, question, value):
     extra = ["--set", "inference_mode=service"] if question == "service_url" else []
-    result = cli("new", "--no-input", "--pattern", pattern, *extra, "--set", f"{question}={value}",
-                 "--output-dir", str(tmp_path))
+    result = cli(
+        "new",
+        "--no-input",
+        "--pattern",
+        pattern,
+        *extra,
+        "--set",
+        f"{question}={value}",
+        "--output-dir",
+        str(tmp_path),
+    )
     assert result.code == 2, result.out
     assert question in result.err and len(result.err.strip().splitlines()) == 1
     assert list(tmp_path.iterdir()) == []

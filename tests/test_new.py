@@ -15,7 +15,8 @@ from mlgolden.render import MANIFEST
 from tests.helpers import MATRIX, PATTERNS, git, listing, matrix_id, snapshot
 
 GOLDEN = Path(__file__).parent / "data" / "golden"
-# After an intended change to the file set: MLGOLDEN_UPDATE_GOLDEN=1 pytest tests/test_new.py, review the diff.
+# After an intended change to the file set: MLGOLDEN_UPDATE_GOLDEN=1 pytest tests/test_new.py,
+# then review the diff.
 UPDATE_GOLDEN = os.environ.get("MLGOLDEN_UPDATE_GOLDEN") == "1"
 # Files that legitimately keep Jinja-like syntax for a runtime templater (Airflow macros).
 RUNTIME_TEMPLATED = re.compile(r"^dags/.*\.py$")

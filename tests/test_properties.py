@@ -106,11 +106,69 @@ class Case:
 # --- value strategies --------------------------------------------------------------------------
 
 FRAGMENTS = [
-    "'", '"', "$(id)", "`id`", "${HOME}", "$${x}", "%{ if true }", "{{ 7*7 }}", "{% raw %}", "{#",
-    "\\", "/", "..", "../", " ", "  ", "-", "_", ".", ",", ";", "|", "&", "#", "*", "?", "@daily",
-    "é", "ß", "Ω", "中文", "🚀", "\u200b", "\u202e", "\xa0", "\n", "\r\n", "\t", "\x00", "\x1b[2J",
-    "\x7f", "\x85", "\x9b", "\u2028", "\u2029", "\udcff", "class", "json", "airflow", "test", "3.11",
-    "0", "42", "-1", "1e3", "0x10", "true", "no", "http://", "https://x", "dataset.table", "null", "~",
+    "'",
+    '"',
+    "$(id)",
+    "`id`",
+    "${HOME}",
+    "$${x}",
+    "%{ if true }",
+    "{{ 7*7 }}",
+    "{% raw %}",
+    "{#",
+    "\\",
+    "/",
+    "..",
+    "../",
+    " ",
+    "  ",
+    "-",
+    "_",
+    ".",
+    ",",
+    ";",
+    "|",
+    "&",
+    "#",
+    "*",
+    "?",
+    "@daily",
+    "é",
+    "ß",
+    "Ω",
+    "中文",
+    "🚀",
+    "\u200b",
+    "\u202e",
+    "\xa0",
+    "\n",
+    "\r\n",
+    "\t",
+    "\x00",
+    "\x1b[2J",
+    "\x7f",
+    "\x85",
+    "\x9b",
+    "\u2028",
+    "\u2029",
+    "\udcff",
+    "class",
+    "json",
+    "airflow",
+    "test",
+    "3.11",
+    "0",
+    "42",
+    "-1",
+    "1e3",
+    "0x10",
+    "true",
+    "no",
+    "http://",
+    "https://x",
+    "dataset.table",
+    "null",
+    "~",
 ]
 UNICODE_TEXT = st.text(alphabet=st.characters(codec="utf-8"), max_size=40)
 ANY_TEXT = st.one_of(
@@ -126,48 +184,127 @@ PRINTABLE_FRAGMENTS = [f for f in FRAGMENTS if f.isprintable() or f in ("\u200b"
 
 def _pad(value: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
     """Leading/trailing blanks, which every answer loses (as at the interview)."""
-    return st.builds(lambda a, v, b: a + v + b, st.sampled_from(["", " ", "  "]), value,
-                     st.sampled_from(["", " ", "\t"]))
+    return st.builds(
+        lambda a, v, b: a + v + b, st.sampled_from(["", " ", "  "]), value, st.sampled_from(["", " ", "\t"])
+    )
 
 
 NAME_WORDS = ["churn", "Fraud", "demand", "Risk", "uplift", "ltv", "Scores", "x"]
 NAME_SUFFIXES = ["model", "API", "demo", "v2", "svc", "2024"]
-OK_NAME = _pad(st.builds(lambda w, sep, s: f"{w}{sep}{s}", st.sampled_from(NAME_WORDS),
-                         st.sampled_from([" ", "-", "_", "--", " - ", "__"]), st.sampled_from(NAME_SUFFIXES)))
-BAD_NAME = st.sampled_from([
-    "", "   ", "9 lives", "2fast", "café", "model🚀", "class", "json", "airflow", "test", "Site",
-    "a" * 41, "ab", "a-", "team/model", "../evil", "a\\b", "x$(id)", "`id`", "{{ x }}", "${HOME}",
-    "a'b", 'a"b', "a\nb", "x;rm -rf /", "-model", "_model", "mod\x00el", "mod\udcffel", "a" * 5000,
-])
-OK_TEXT = _pad(st.one_of(
-    st.text(alphabet=LEGAL_CHARS, min_size=1, max_size=120),
-    st.lists(st.sampled_from(PRINTABLE_FRAGMENTS), min_size=1, max_size=12).map("".join),
-    st.sampled_from([
-        "it's \"quoted\" and \\ back\\slashed",
-        "$(touch /tmp/pwned) and `id` and ; rm -rf / #",
-        "${env.SECRET} %{ if true }x%{ endif } $${x}",
-        "{{ cookiecutter.project_slug }} {% raw %} {# c #}",
-        "''' \"\"\" triple quotes \\x00 \\u2028",
-        "é" * 200,
-        "null", "yes", "~", "- a", "key: value", "# not a comment", "@daily",
-    ]),
-)).filter(lambda s: s.strip() != "" and len(s.strip()) <= 200)
-BAD_TEXT = st.sampled_from([
-    "", "   ", "line one\nline two", "tab\there", "cr\rhere", "nul\x00", "del\x7f", "nel\x85next",
-    "csi\x9b2J", "esc\x1b[31mred", "ls\u2028next", "ps\u2029next", "bytes \udcff\udcfe", "x" * 201,
-    "é" * 201,
-])
-OK_TEAM = _pad(st.one_of(
-    st.sampled_from(["data-science", "ml-platform", "team-42", "abc"]),
-    st.from_regex(r"[a-z][a-z0-9-]{1,40}[a-z0-9]", fullmatch=True),
-))
-BAD_TEAM = st.sampled_from(["", "Data Science", "ab", "-team", "team-", "9team", "a" * 64, "team_x",
-                            "tëam", "x$(id)", "team\nx", "team/x", "TEAM"])
+OK_NAME = _pad(
+    st.builds(
+        lambda w, sep, s: f"{w}{sep}{s}",
+        st.sampled_from(NAME_WORDS),
+        st.sampled_from([" ", "-", "_", "--", " - ", "__"]),
+        st.sampled_from(NAME_SUFFIXES),
+    )
+)
+BAD_NAME = st.sampled_from(
+    [
+        "",
+        "   ",
+        "9 lives",
+        "2fast",
+        "café",
+        "model🚀",
+        "class",
+        "json",
+        "airflow",
+        "test",
+        "Site",
+        "a" * 41,
+        "ab",
+        "a-",
+        "team/model",
+        "../evil",
+        "a\\b",
+        "x$(id)",
+        "`id`",
+        "{{ x }}",
+        "${HOME}",
+        "a'b",
+        'a"b',
+        "a\nb",
+        "x;rm -rf /",
+        "-model",
+        "_model",
+        "mod\x00el",
+        "mod\udcffel",
+        "a" * 5000,
+    ]
+)
+OK_TEXT = _pad(
+    st.one_of(
+        st.text(alphabet=LEGAL_CHARS, min_size=1, max_size=120),
+        st.lists(st.sampled_from(PRINTABLE_FRAGMENTS), min_size=1, max_size=12).map("".join),
+        st.sampled_from(
+            [
+                'it\'s "quoted" and \\ back\\slashed',
+                "$(touch /tmp/pwned) and `id` and ; rm -rf / #",
+                "${env.SECRET} %{ if true }x%{ endif } $${x}",
+                "{{ cookiecutter.project_slug }} {% raw %} {# c #}",
+                "''' \"\"\" triple quotes \\x00 \\u2028",
+                "é" * 200,
+                "null",
+                "yes",
+                "~",
+                "- a",
+                "key: value",
+                "# not a comment",
+                "@daily",
+            ]
+        ),
+    )
+).filter(lambda s: s.strip() != "" and len(s.strip()) <= 200)
+BAD_TEXT = st.sampled_from(
+    [
+        "",
+        "   ",
+        "line one\nline two",
+        "tab\there",
+        "cr\rhere",
+        "nul\x00",
+        "del\x7f",
+        "nel\x85next",
+        "csi\x9b2J",
+        "esc\x1b[31mred",
+        "ls\u2028next",
+        "ps\u2029next",
+        "bytes \udcff\udcfe",
+        "x" * 201,
+        "é" * 201,
+    ]
+)
+OK_TEAM = _pad(
+    st.one_of(
+        st.sampled_from(["data-science", "ml-platform", "team-42", "abc"]),
+        st.from_regex(r"[a-z][a-z0-9-]{1,40}[a-z0-9]", fullmatch=True),
+    )
+)
+BAD_TEAM = st.sampled_from(
+    [
+        "",
+        "Data Science",
+        "ab",
+        "-team",
+        "team-",
+        "9team",
+        "a" * 64,
+        "team_x",
+        "tëam",
+        "x$(id)",
+        "team\nx",
+        "team/x",
+        "TEAM",
+    ]
+)
 OK_PYTHON = _pad(st.sampled_from(PYTHON_VERSIONS))
-BAD_PYTHON = st.sampled_from(["", "2.7", "3.99", "3.1", "3", "python3.11", f"{PYTHON_VERSIONS[-1]}.0",
-                              "3,11", "3.11\udcff"])
-OK_BOOL = _pad(st.sampled_from(["true", "false", "yes", "no", "y", "n", "1", "0", "on", "off",
-                                "TRUE", "No", "Y", "Off"]))
+BAD_PYTHON = st.sampled_from(
+    ["", "2.7", "3.99", "3.1", "3", "python3.11", f"{PYTHON_VERSIONS[-1]}.0", "3,11", "3.11\udcff"]
+)
+OK_BOOL = _pad(
+    st.sampled_from(["true", "false", "yes", "no", "y", "n", "1", "0", "on", "off", "TRUE", "No", "Y", "Off"])
+)
 BAD_BOOL = st.sampled_from(["", "maybe", "2", "-1", "tru", "yes please", "ja", "✓"])
 OK_CLASSIFICATION = _pad(st.sampled_from(CLASSIFICATIONS))
 BAD_CLASSIFICATION = st.sampled_from(["", "secret", "PII", "Public", "internal,pii", "top-secret"])
@@ -179,7 +316,9 @@ def _cron_field(low: int, high: int) -> st.SearchStrategy[str]:
     span = bounds.map(lambda b: f"{b[0]}-{b[1]}")
     step = st.integers(1, high).map(str)
     part = st.one_of(
-        st.just("*"), number, span,
+        st.just("*"),
+        number,
+        span,
         st.builds(lambda s: f"*/{s}", step),
         st.builds(lambda r, s: f"{r}/{s}", span, step),
     )
@@ -188,27 +327,86 @@ def _cron_field(low: int, high: int) -> st.SearchStrategy[str]:
 
 OK_CRON = st.one_of(
     st.sampled_from(["@once", "@hourly", "@daily", "@weekly", "@monthly", "@yearly", "@annually"]),
-    st.builds(lambda fields, seps: "".join(f + s for f, s in zip(fields, seps, strict=True)).strip(),
-              st.tuples(*(_cron_field(lo, hi) for lo, hi in [(0, 59), (0, 23), (1, 31), (1, 12), (0, 7)])),
-              st.lists(st.sampled_from([" ", "  ", "\t"]), min_size=5, max_size=5)),
+    st.builds(
+        lambda fields, seps: "".join(f + s for f, s in zip(fields, seps, strict=True)).strip(),
+        st.tuples(*(_cron_field(lo, hi) for lo, hi in [(0, 59), (0, 23), (1, 31), (1, 12), (0, 7)])),
+        st.lists(st.sampled_from([" ", "  ", "\t"]), min_size=5, max_size=5),
+    ),
 ).flatmap(lambda v: _pad(st.just(v)))
-BAD_CRON = st.sampled_from([
-    "", "61 * * * *", "* * *", "@sometimes", "*/0 * * * *", "5-1 * * * *", "0 0 32 * *",
-    "0 3 * * * *", "0 3 * * MON", "? * * * *", "0 24 * * *", "0 0 0 * *", "* * * 13 *", "* * * * 8",
-    "² * * * *", "٣ * * * *", "1-2-3 * * * *", "*/x * * * *", "$(id) * * * *", "0 3 * * *\n@daily",
-])
+BAD_CRON = st.sampled_from(
+    [
+        "",
+        "61 * * * *",
+        "* * *",
+        "@sometimes",
+        "*/0 * * * *",
+        "5-1 * * * *",
+        "0 0 32 * *",
+        "0 3 * * * *",
+        "0 3 * * MON",
+        "? * * * *",
+        "0 24 * * *",
+        "0 0 0 * *",
+        "* * * 13 *",
+        "* * * * 8",
+        "² * * * *",
+        "٣ * * * *",
+        "1-2-3 * * * *",
+        "*/x * * * *",
+        "$(id) * * * *",
+        "0 3 * * *\n@daily",
+    ]
+)
 OK_TABLE = _pad(st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,30}\.[A-Za-z_][A-Za-z0-9_]{0,30}", fullmatch=True))
-BAD_TABLE = st.sampled_from(["", "scores", "a.b.c", "1x.y", "x.", ".y", "a-b.c", "x.y;drop table z",
-                             "ds.t\nx", "ds.tä", "ds.`t`", "${x}.y", "ds." + "t" * 129])
-OK_URL = _pad(st.one_of(
-    st.sampled_from(["http://localhost:8080", "https://fraud-api.ml.example.com/v1/",
-                     "http://10.0.0.7:65535/a/b~c_d.e"]),
-    st.from_regex(r"https?://[a-z0-9][a-z0-9.-]{0,30}(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]{0,20})?",
-                  fullmatch=True),
-))
-BAD_URL = st.sampled_from(["", "ftp://x", "localhost:8080", "http://a b", "http://x?q=1", "http://x/$(id)",
-                           "http://x/`id`", "http://x/${HOME}", "http://x/{{7*7}}", "http://x/\nfoo",
-                           "http://ünï.example", "javascript:alert(1)", "http://x/'", "//x"])
+BAD_TABLE = st.sampled_from(
+    [
+        "",
+        "scores",
+        "a.b.c",
+        "1x.y",
+        "x.",
+        ".y",
+        "a-b.c",
+        "x.y;drop table z",
+        "ds.t\nx",
+        "ds.tä",
+        "ds.`t`",
+        "${x}.y",
+        "ds." + "t" * 129,
+    ]
+)
+OK_URL = _pad(
+    st.one_of(
+        st.sampled_from(
+            [
+                "http://localhost:8080",
+                "https://fraud-api.ml.example.com/v1/",
+                "http://10.0.0.7:65535/a/b~c_d.e",
+            ]
+        ),
+        st.from_regex(
+            r"https?://[a-z0-9][a-z0-9.-]{0,30}(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]{0,20})?", fullmatch=True
+        ),
+    )
+)
+BAD_URL = st.sampled_from(
+    [
+        "",
+        "ftp://x",
+        "localhost:8080",
+        "http://a b",
+        "http://x?q=1",
+        "http://x/$(id)",
+        "http://x/`id`",
+        "http://x/${HOME}",
+        "http://x/{{7*7}}",
+        "http://x/\nfoo",
+        "http://ünï.example",
+        "javascript:alert(1)",
+        "http://x/'",
+        "//x",
+    ]
+)
 OK_MODE = _pad(st.sampled_from(["local", "service"]))
 BAD_MODE = st.sampled_from(["", "remote", "Service", "LOCAL", "local,service"])
 
@@ -246,8 +444,11 @@ def _instances(draw, kinds: dict[str, str | None]) -> list[Item]:
         low = draw(st.integers(0, top))
         items.append(Item("min_instances", draw(pad) + str(low) + draw(pad), "ok"))
     elif kmin == "bad":
-        value = draw(st.one_of(st.sampled_from(INT_BAD), st.integers(101, 10**6).map(str),
-                               st.integers(-(10**6), -1).map(str)))
+        value = draw(
+            st.one_of(
+                st.sampled_from(INT_BAD), st.integers(101, 10**6).map(str), st.integers(-(10**6), -1).map(str)
+            )
+        )
         items.append(Item("min_instances", value, "bad"))
     elif kmin == "any":
         items.append(Item("min_instances", draw(st.one_of(ANY_TEXT, st.integers(-5, 2000).map(str))), "any"))
@@ -278,8 +479,12 @@ def cases(draw, pattern: str) -> Case:
         if pattern == "streamlit-demo" and "service_url" in targets:
             kinds["inference_mode"] = "ok"  # and service, below: else service_url is not asked
         if draw(st.integers(0, 9)) == 0:
-            foreign = draw(st.sampled_from([k for p, ks in PATTERN_KEYS.items() if p != pattern for k in ks]
-                                           + ["colour", "project_slug", "package_name"]))
+            foreign = draw(
+                st.sampled_from(
+                    [k for p, ks in PATTERN_KEYS.items() if p != pattern for k in ks]
+                    + ["colour", "project_slug", "package_name"]
+                )
+            )
     items: list[Item] = []
     for key in keys:
         if kinds[key] is None or key in ("min_instances", "max_instances"):
@@ -324,7 +529,7 @@ def _applies(case: Case, key: str) -> bool | None:
 
 
 def expected(case: Case) -> str | None:
-    """"render", "refuse", or None when either may happen."""
+    """ "render", "refuse", or None when either may happen."""
     asked = {*SHARED_KEYS, *PATTERN_KEYS[case.pattern]}
     kinds = []
     for item in case.items:
@@ -389,6 +594,7 @@ def _check_rendered(cli, case: Case, out: Path) -> None:
             assert answers[item.key] == normalise(item.key, item.value), item
         else:
             assert item.key not in answers, item  # a question that is not asked is not recorded
+
     def git(*args: str) -> str:
         return subprocess.run(["git", *args], cwd=project, capture_output=True, text=True, check=True).stdout
 
@@ -423,8 +629,15 @@ MIN_ABOVE_DEFAULT_MAX = Case("live-service", (Item("min_instances", "4", "bad"),
 @example(case=BUG_UNDECODABLE_BYTES)
 @example(case=BUG_SUPERSCRIPT_CRON)
 @example(case=BUG_ARABIC_DIGIT_CRON)
-@example(case=Case("batch-prediction", (Item("project_name", " A--b_c ", "ok", "--name"),
-                                         Item("schedule", " 0-59/59,1\t23 31 1-12 7 ", "ok"))))
+@example(
+    case=Case(
+        "batch-prediction",
+        (
+            Item("project_name", " A--b_c ", "ok", "--name"),
+            Item("schedule", " 0-59/59,1\t23 31 1-12 7 ", "ok"),
+        ),
+    )
+)
 @given(case=cases("batch-prediction"))
 @PROPERTY_SETTINGS
 def test_batch_prediction_answers_render_valid_or_are_refused(check, case):
@@ -443,8 +656,12 @@ def test_live_service_answers_render_valid_or_are_refused(check, case):
 
 
 @example(case=BUG_LINE_SEPARATOR)
-@example(case=Case("streamlit-demo", (Item("inference_mode", "service", "ok"),
-                                       Item("service_url", "http://x/$(id)", "bad"))))
+@example(
+    case=Case(
+        "streamlit-demo",
+        (Item("inference_mode", "service", "ok"), Item("service_url", "http://x/$(id)", "bad")),
+    )
+)
 @example(case=Case("streamlit-demo", (Item("service_url", "not a url", "ok"),)))  # not asked: local
 @given(case=cases("streamlit-demo"))
 @PROPERTY_SETTINGS

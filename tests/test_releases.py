@@ -48,7 +48,9 @@ def test_a_project_of_a_released_version_upgrades_to_the_current_one_and_validat
 
     upgraded = cli("upgrade", str(project))
     assert upgraded.code == 0, upgraded.out + upgraded.err
-    assert git(project, "log", "-1", "--format=%s").strip() == f"mlgolden upgrade {version} → {BUILTIN_VERSION}"
+    assert (
+        git(project, "log", "-1", "--format=%s").strip() == f"mlgolden upgrade {version} → {BUILTIN_VERSION}"
+    )
     assert git(project, "status", "--porcelain") == ""
 
     # Apart from the team's edits, the tree is exactly what the current version renders.

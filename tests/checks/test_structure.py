@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import shutil
 
-from tests.helpers import BUILTIN_VERSION, copy_builtin_catalog, findings, generate_project, git_save, status_of, validate_only
+from tests.helpers import (
+    BUILTIN_VERSION,
+    copy_builtin_catalog,
+    findings,
+    generate_project,
+    git_save,
+    status_of,
+    validate_only,
+)
 
 
 def test_a_fresh_project_has_every_generated_file(project):

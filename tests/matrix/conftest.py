@@ -61,6 +61,7 @@ _load_ci_env()
 
 # --- the matrix --------------------------------------------------------------------------------
 
+
 def _pattern_components() -> dict[str, list[str]]:
     from mlgolden.catalog import builtin_root  # noqa: PLC0415
 
@@ -122,9 +123,20 @@ class Project:
 
 def tool_env(**extra: str) -> dict[str, str]:
     """The environment for the tools: no trace of the test runner's virtualenv."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME", "PYTEST_ADDOPTS",
-                        "PYTEST_CURRENT_TEST", "PYTEST_XDIST_WORKER", "COV_CORE_SOURCE"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {
+            "VIRTUAL_ENV",
+            "PYTHONPATH",
+            "PYTHONHOME",
+            "PYTEST_ADDOPTS",
+            "PYTEST_CURRENT_TEST",
+            "PYTEST_XDIST_WORKER",
+            "COV_CORE_SOURCE",
+        }
+    }
     env.setdefault("PIP_DISABLE_PIP_VERSION_CHECK", "1")
     if os.environ.get("MLGOLDEN_CI_PIP_CACHE"):
         env["PIP_CACHE_DIR"] = os.environ["MLGOLDEN_CI_PIP_CACHE"]
@@ -134,33 +146,52 @@ def tool_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def run(cmd: list[str], *, cwd: Path | None = None, env: dict[str, str] | None = None,
-        timeout: float = 900, check: bool = True, log: Path | None = None,
-        ) -> subprocess.CompletedProcess:
+def run(
+    cmd: list[str],
+    *,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 900,
+    check: bool = True,
+    log: Path | None = None,
+) -> subprocess.CompletedProcess:
     """Run a command; on failure the assertion shows the command and the end of its output."""
     start = time.monotonic()
-    proc = subprocess.run(cmd, cwd=cwd, env=env or tool_env(), capture_output=True, text=True,
-                          timeout=timeout, stdin=subprocess.DEVNULL)
+    proc = subprocess.run(
+        cmd,
+        cwd=cwd,
+        env=env or tool_env(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )
     took = time.monotonic() - start
     if log:
         log.parent.mkdir(parents=True, exist_ok=True)
-        log.write_text(f"$ {shlex.join(cmd)}  (in {cwd}, {took:.1f} s, exit {proc.returncode})\n"
-                       f"--- stdout\n{proc.stdout}\n--- stderr\n{proc.stderr}")
+        log.write_text(
+            f"$ {shlex.join(cmd)}  (in {cwd}, {took:.1f} s, exit {proc.returncode})\n"
+            f"--- stdout\n{proc.stdout}\n--- stderr\n{proc.stderr}"
+        )
     if check and proc.returncode != 0:
         tail = (proc.stdout[-4000:] + "\n--- stderr\n" + proc.stderr[-6000:]).strip()
-        pytest.fail(f"`{shlex.join(cmd)}` (in {cwd}) exited {proc.returncode} after "
-                    f"{took:.0f} s:\n{tail}", pytrace=False)
+        pytest.fail(
+            f"`{shlex.join(cmd)}` (in {cwd}) exited {proc.returncode} after {took:.0f} s:\n{tail}",
+            pytrace=False,
+        )
     return proc
 
 
 # --- rendering ---------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="session")
 def matrix_home(tmp_path_factory) -> Path:
     """A HOME for the CLI and git: the real one is never touched, and git has an identity."""
     home = tmp_path_factory.mktemp("matrix-home")
-    (home / ".gitconfig").write_text("[user]\n\tname = Matrix CI\n\temail = matrix@example.com\n"
-                                     "[init]\n\tdefaultBranch = main\n")
+    (home / ".gitconfig").write_text(
+        "[user]\n\tname = Matrix CI\n\temail = matrix@example.com\n[init]\n\tdefaultBranch = main\n"
+    )
     return home
 
 
@@ -176,14 +207,27 @@ def render(tmp_path_factory, matrix_home):
             return cache[key]
         mid = matrix_id(pattern, sets) + (f"-{name}" if name else "")
         out = root / mid
-        args = [sys.executable, "-m", "mlgolden", "new", "--no-input", "--pattern", pattern,
-                "--output-dir", str(out)]
+        args = [
+            sys.executable,
+            "-m",
+            "mlgolden",
+            "new",
+            "--no-input",
+            "--pattern",
+            pattern,
+            "--output-dir",
+            str(out),
+        ]
         for k, v in sets.items():
             args += ["--set", f"{k}={v}"]
         if name:
             args += ["--name", name]
-        env = tool_env(HOME=str(matrix_home), GIT_CONFIG_GLOBAL=str(matrix_home / ".gitconfig"),
-                       GIT_CONFIG_NOSYSTEM="1", XDG_CONFIG_HOME=str(matrix_home / ".config"))
+        env = tool_env(
+            HOME=str(matrix_home),
+            GIT_CONFIG_GLOBAL=str(matrix_home / ".gitconfig"),
+            GIT_CONFIG_NOSYSTEM="1",
+            XDG_CONFIG_HOME=str(matrix_home / ".config"),
+        )
         env.pop("MLGOLDEN_PLATFORM", None)
         run(args, env=env, cwd=root)
         (path,) = [p for p in out.iterdir() if p.is_dir()]
@@ -236,6 +280,7 @@ def all_projects(render) -> list[Project]:
 
 # --- tools from scripts/setup-ci-tools.sh ----------------------------------------------------------
 
+
 @pytest.fixture(scope="session")
 def uv() -> str:
     return require_tool("uv", hint="pip install uv (it is in mlgolden's test extra)")
@@ -261,14 +306,19 @@ def docker() -> str:
     """The docker client, once a Docker engine answers on $DOCKER_HOST."""
     client = require_tool("docker")
     require_tool("Docker engine", _docker_socket(), SETUP_HINT)
-    proc = subprocess.run([client, "version", "--format", "{{.Server.Version}}"],
-                          capture_output=True, text=True, env=tool_env())
-    require_tool("Docker engine", proc.returncode == 0 and bool(proc.stdout.strip()),
-                 f"{proc.stderr.strip()[:200]}; {SETUP_HINT}")
+    proc = subprocess.run(
+        [client, "version", "--format", "{{.Server.Version}}"], capture_output=True, text=True, env=tool_env()
+    )
+    require_tool(
+        "Docker engine",
+        proc.returncode == 0 and bool(proc.stdout.strip()),
+        f"{proc.stderr.strip()[:200]}; {SETUP_HINT}",
+    )
     return client
 
 
 # --- PostgreSQL, the shared Feast SQL registry ---------------------------------------------------
+
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -287,13 +337,30 @@ class Postgres:
         return f"postgresql+psycopg2://{self.user}@127.0.0.1:{self.port}/{database}"
 
     def create_database(self, name: str) -> str:
-        run([str(self.bindir / "createdb"), "-h", "127.0.0.1", "-p", str(self.port),
-             "-U", self.user, name], env=self.env)
+        run(
+            [str(self.bindir / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", self.user, name],
+            env=self.env,
+        )
         return self.url(name)
 
     def query(self, database: str, sql: str) -> str:
-        return run([str(self.bindir / "psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U", self.user, "-d",
-                    database, "-At", "-c", sql], env=self.env).stdout
+        return run(
+            [
+                str(self.bindir / "psql"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "-U",
+                self.user,
+                "-d",
+                database,
+                "-At",
+                "-c",
+                sql,
+            ],
+            env=self.env,
+        ).stdout
 
 
 def _pg_bindir() -> Path | None:
@@ -320,20 +387,55 @@ def postgres() -> Iterator[Postgres]:
     port = _free_port()
     env = tool_env(PGCONNECT_TIMEOUT="10")
     pgdata = data / "data"
-    run([*as_user, str(bindir / "initdb"), "-D", str(pgdata), "-U", "feast", "--auth=trust",
-         "--no-sync", "-E", "UTF8"], env=env, cwd=data)
+    run(
+        [
+            *as_user,
+            str(bindir / "initdb"),
+            "-D",
+            str(pgdata),
+            "-U",
+            "feast",
+            "--auth=trust",
+            "--no-sync",
+            "-E",
+            "UTF8",
+        ],
+        env=env,
+        cwd=data,
+    )
     opts = f"-h 127.0.0.1 -p {port} -k {data} -c fsync=off -c full_page_writes=off"
-    run([*as_user, str(bindir / "pg_ctl"), "-D", str(pgdata), "-l", str(data / "postgres.log"),
-         "-o", opts, "-w", "-t", "60", "start"], env=env, cwd=data)
+    run(
+        [
+            *as_user,
+            str(bindir / "pg_ctl"),
+            "-D",
+            str(pgdata),
+            "-l",
+            str(data / "postgres.log"),
+            "-o",
+            opts,
+            "-w",
+            "-t",
+            "60",
+            "start",
+        ],
+        env=env,
+        cwd=data,
+    )
     try:
         yield Postgres(port, "feast", bindir, env)
     finally:
-        subprocess.run([*as_user, str(bindir / "pg_ctl"), "-D", str(pgdata), "-m", "fast", "-w",
-                        "stop"], env=env, cwd=data, capture_output=True)
+        subprocess.run(
+            [*as_user, str(bindir / "pg_ctl"), "-D", str(pgdata), "-m", "fast", "-w", "stop"],
+            env=env,
+            cwd=data,
+            capture_output=True,
+        )
         shutil.rmtree(data, ignore_errors=True)
 
 
 # --- HTTP (stdlib only) -------------------------------------------------------------------------
+
 
 @dataclass
 class Reply:
@@ -353,8 +455,9 @@ def http(method: str, url: str, body: object = None, timeout: float = 30) -> Rep
     import urllib.request  # noqa: PLC0415
 
     data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(url, data=data, method=method,
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        url, data=data, method=method, headers={"Content-Type": "application/json"}
+    )
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return Reply(response.status, response.read().decode())

@@ -19,8 +19,11 @@ pytestmark = pytest.mark.slow
 KPO = "KubernetesPodOperator"
 # The tasks of each pattern's DAG, with their upstream tasks.
 EXPECTED_TASKS = {
-    "batch-prediction": {"check_run_config": [], "materialize_features": ["check_run_config"],
-                         "score": ["materialize_features"]},
+    "batch-prediction": {
+        "check_run_config": [],
+        "materialize_features": ["check_run_config"],
+        "score": ["materialize_features"],
+    },
     "live-service": {"check_run_config": [], "materialize_features": ["check_run_config"]},
 }
 CLUSTER_FREE = ["check_run_config"]
@@ -28,8 +31,12 @@ RUN_DATE = "2026-01-01"
 
 
 def airflow_env(home: Path, dags: Path | None = None) -> dict[str, str]:
-    env = tool_env(AIRFLOW_HOME=str(home), AIRFLOW__CORE__LOAD_EXAMPLES="False",
-                   AIRFLOW__CORE__UNIT_TEST_MODE="False", AIRFLOW__LOGGING__COLORED_CONSOLE_LOG="False")
+    env = tool_env(
+        AIRFLOW_HOME=str(home),
+        AIRFLOW__CORE__LOAD_EXAMPLES="False",
+        AIRFLOW__CORE__UNIT_TEST_MODE="False",
+        AIRFLOW__LOGGING__COLORED_CONSOLE_LOG="False",
+    )
     if dags:
         env["AIRFLOW__CORE__DAGS_FOLDER"] = str(dags)
     return env
@@ -39,19 +46,28 @@ def airflow_env(home: Path, dags: Path | None = None) -> dict[str, str]:
 def airflow_db(airflow_python, tmp_path_factory) -> Path:
     """A migrated Airflow metadata database (SQLite), made once; each check copies it."""
     home = tmp_path_factory.mktemp("airflow-template")
-    run([str(Path(airflow_python).parent / "airflow"), "db", "migrate"], env=airflow_env(home),
-        log=home / "migrate.log", timeout=300)
+    run(
+        [str(Path(airflow_python).parent / "airflow"), "db", "migrate"],
+        env=airflow_env(home),
+        log=home / "migrate.log",
+        timeout=300,
+    )
     return home / "airflow.db"
 
 
 @pytest.fixture
 def dagbag(project, airflow_python, once, tmp_path_factory) -> dict:
     """What a real DagBag holds for the project's dags/ folder (loaded once per entry)."""
+
     def load() -> dict:
         work = tmp_path_factory.mktemp("dagbag")
         out = work / "dagbag.json"
-        run([airflow_python, str(TOOLS / "airflow_dagbag.py"), str(project.path / "dags"),
-             str(out)], env=airflow_env(work), log=work / "dagbag.log", timeout=300)
+        run(
+            [airflow_python, str(TOOLS / "airflow_dagbag.py"), str(project.path / "dags"), str(out)],
+            env=airflow_env(work),
+            log=work / "dagbag.log",
+            timeout=300,
+        )
         return json.loads(out.read_text())
 
     return once(("dagbag", project.id), load)
@@ -96,8 +112,9 @@ def test_dag_pods_use_the_platform_namespace_image_and_gpu(project: Project, dag
 
 
 @pytest.mark.parametrize("project", matrix_params("airflow"), indirect=True)
-def test_cluster_free_tasks_run_with_airflow_tasks_test(project: Project, airflow_python,
-                                                        airflow_db, tmp_path):
+def test_cluster_free_tasks_run_with_airflow_tasks_test(
+    project: Project, airflow_python, airflow_db, tmp_path
+):
     """`airflow tasks test DAG TASK DATE` runs the task for real (no scheduler, no cluster)."""
     home = tmp_path / "airflow"
     home.mkdir()
@@ -105,9 +122,13 @@ def test_cluster_free_tasks_run_with_airflow_tasks_test(project: Project, airflo
     repo = project.clone(tmp_path / project.slug)
     airflow = str(Path(airflow_python).parent / "airflow")
     for task_id in CLUSTER_FREE:
-        proc = run([airflow, "tasks", "test", project.package, task_id, RUN_DATE],
-                   env=airflow_env(home, repo / "dags"), cwd=tmp_path, timeout=600,
-                   log=tmp_path / f"{task_id}.log")
+        proc = run(
+            [airflow, "tasks", "test", project.package, task_id, RUN_DATE],
+            env=airflow_env(home, repo / "dags"),
+            cwd=tmp_path,
+            timeout=600,
+            log=tmp_path / f"{task_id}.log",
+        )
         output = proc.stdout + proc.stderr
         assert "new_state=success" in output or "Marking task as SUCCESS" in output, output[-3000:]
         assert f"{project.slug}: run of {RUN_DATE}" in output

@@ -58,6 +58,7 @@ def test_hadolint_reports_no_errors(project):
 def built_image(project, docker, once, tmp_path_factory) -> str:
     """The project's image, built once per session from a fresh clone (`docker build --network
     host`: pip reaches PyPI from the build; the base image carries the host's CA bundle)."""
+
     def build() -> str:
         work = tmp_path_factory.mktemp("image")
         repo = project.clone(work / project.slug)
@@ -65,8 +66,7 @@ def built_image(project, docker, once, tmp_path_factory) -> str:
         args = [docker, "build", "--network", "host", "-t", tag, "."]
         if tool_env().get("MLGOLDEN_CI_DOCKER_NO_CACHE"):
             args.insert(2, "--no-cache")
-        run(args, cwd=repo, timeout=1500, log=work / "build.log",
-            env=tool_env(DOCKER_BUILDKIT="0"))
+        run(args, cwd=repo, timeout=1500, log=work / "build.log", env=tool_env(DOCKER_BUILDKIT="0"))
         return tag
 
     return once(("image", project.id), build)
@@ -76,29 +76,45 @@ class Container:
     def __init__(self, docker: str, image: str, name: str, *args: str):
         self.docker, self.name = docker, name
         subprocess.run([docker, "rm", "-f", name], capture_output=True, env=tool_env())
-        run([docker, "run", "-d", "--name", name, "--network", "none", "--health-interval", "1s",
-             "--health-timeout", "5s", *args, image])
+        run(
+            [
+                docker,
+                "run",
+                "-d",
+                "--name",
+                name,
+                "--network",
+                "none",
+                "--health-interval",
+                "1s",
+                "--health-timeout",
+                "5s",
+                *args,
+                image,
+            ]
+        )
 
     def inspect(self, fmt: str) -> str:
         return run([self.docker, "inspect", "--format", fmt, self.name]).stdout.strip()
 
     def logs(self) -> str:
-        proc = subprocess.run([self.docker, "logs", "--tail", "60", self.name], capture_output=True,
-                              text=True, env=tool_env())
+        proc = subprocess.run(
+            [self.docker, "logs", "--tail", "60", self.name], capture_output=True, text=True, env=tool_env()
+        )
         return proc.stdout + proc.stderr
 
     def wait_healthy(self, timeout: float = 120) -> None:
         """Until the image's own HEALTHCHECK reports healthy (run every second here)."""
         deadline = time.monotonic() + timeout
         while True:
-            status = self.inspect("{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}"
-                                  "{{end}}")
+            status = self.inspect("{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}")
             if status == "running healthy":
                 return
             assert status.startswith("running"), f"container {status}:\n{self.logs()}"
             assert status != "running ", "the image has no HEALTHCHECK"
-            assert time.monotonic() < deadline, f"not healthy after {timeout:.0f} s ({status}):\n" \
-                                                f"{self.logs()}"
+            assert time.monotonic() < deadline, (
+                f"not healthy after {timeout:.0f} s ({status}):\n{self.logs()}"
+            )
             time.sleep(0.5)
 
     def probe(self, *requests: tuple[str, str, object]) -> dict[str, tuple[int, str]]:
@@ -131,9 +147,14 @@ def test_service_image_serves(project, built_image, docker):
         answers = container.probe(
             ("GET", "http://127.0.0.1:8080/healthz", None),
             ("GET", "http://127.0.0.1:8080/readyz", None),
-            ("POST", "http://127.0.0.1:8080/predict",
-             {"customer_id": 1001,
-              "features": {"tenure_months": 3, "monthly_charges": 99.5, "support_calls": 4}}),
+            (
+                "POST",
+                "http://127.0.0.1:8080/predict",
+                {
+                    "customer_id": 1001,
+                    "features": {"tenure_months": 3, "monthly_charges": 99.5, "support_calls": 4},
+                },
+            ),
         )
         health, ready, predict = answers.values()
         assert health[0] == 200, health
@@ -177,8 +198,9 @@ def test_batch_image_scores_the_sample(project, built_image, docker, tmp_path):
     try:
         proc = run([docker, "run", "--name", name, "--network", "none", built_image], timeout=300)
         assert "2026-01-01" in proc.stdout + proc.stderr
-        copied = subprocess.run([docker, "cp", f"{name}:{out}", "-"], capture_output=True,
-                                env=tool_env(), timeout=60)
+        copied = subprocess.run(
+            [docker, "cp", f"{name}:{out}", "-"], capture_output=True, env=tool_env(), timeout=60
+        )
         assert copied.returncode == 0, f"no {out} in the container: {copied.stderr.decode()}"
     finally:
         subprocess.run([docker, "rm", "-f", name], capture_output=True, env=tool_env())
@@ -188,8 +210,6 @@ def test_batch_image_scores_the_sample(project, built_image, docker, tmp_path):
     with open(project.path / "data" / "sample" / "score_input_2026-01-01.csv", newline="") as f:
         inputs = list(csv.DictReader(f))
     assert len(rows) == len(inputs) > 0
-    assert list(rows[0]) == ["customer_id", "churn_probability", "prediction", "model_version",
-                             "scored_at"]
+    assert list(rows[0]) == ["customer_id", "churn_probability", "prediction", "model_version", "scored_at"]
     assert {r["customer_id"] for r in rows} == {r["customer_id"] for r in inputs}
     assert all(0 <= float(r["churn_probability"]) <= 1 for r in rows)
-

@@ -15,28 +15,89 @@ import pytest
 from tests.helpers import require_tool
 from tests.matrix.conftest import TOOLS, Project, matrix_params, run, tool_env
 
-GOLDEN_STAGES = ["Lint & Test", "Validate", "Build & Push image", "Terraform Plan",
-                 "Terraform Apply", "Register features", "Deploy"]
+GOLDEN_STAGES = [
+    "Lint & Test",
+    "Validate",
+    "Build & Push image",
+    "Terraform Plan",
+    "Terraform Apply",
+    "Register features",
+    "Deploy",
+]
 MAIN_ONLY = {"Terraform Apply", "Register features", "Deploy"}
 
 # What declarative Pipeline accepts where (the sections and directives of the syntax reference).
-PIPELINE_SECTIONS = {"agent", "stages", "post", "environment", "options", "parameters", "triggers",
-                     "tools", "libraries"}
-STAGE_SECTIONS = {"agent", "environment", "when", "input", "options", "steps", "post", "tools",
-                  "stages", "parallel", "matrix", "failFast"}
-POST_CONDITIONS = {"always", "changed", "fixed", "regression", "aborted", "failure", "success",
-                   "unstable", "unsuccessful", "cleanup", "notBuilt"}
-WHEN_CONDITIONS = {"branch", "buildingTag", "changelog", "changeset", "changeRequest",
-                   "environment", "equals", "expression", "tag", "not", "allOf", "anyOf",
-                   "triggeredBy", "beforeAgent", "beforeInput", "beforeOptions"}
-CREDENTIAL_BINDINGS = {"usernamePassword", "usernameColonPassword", "string", "file",
-                       "sshUserPrivateKey", "certificate", "dockerCert", "zip"}
+PIPELINE_SECTIONS = {
+    "agent",
+    "stages",
+    "post",
+    "environment",
+    "options",
+    "parameters",
+    "triggers",
+    "tools",
+    "libraries",
+}
+STAGE_SECTIONS = {
+    "agent",
+    "environment",
+    "when",
+    "input",
+    "options",
+    "steps",
+    "post",
+    "tools",
+    "stages",
+    "parallel",
+    "matrix",
+    "failFast",
+}
+POST_CONDITIONS = {
+    "always",
+    "changed",
+    "fixed",
+    "regression",
+    "aborted",
+    "failure",
+    "success",
+    "unstable",
+    "unsuccessful",
+    "cleanup",
+    "notBuilt",
+}
+WHEN_CONDITIONS = {
+    "branch",
+    "buildingTag",
+    "changelog",
+    "changeset",
+    "changeRequest",
+    "environment",
+    "equals",
+    "expression",
+    "tag",
+    "not",
+    "allOf",
+    "anyOf",
+    "triggeredBy",
+    "beforeAgent",
+    "beforeInput",
+    "beforeOptions",
+}
+CREDENTIAL_BINDINGS = {
+    "usernamePassword",
+    "usernameColonPassword",
+    "string",
+    "file",
+    "sshUserPrivateKey",
+    "certificate",
+    "dockerCert",
+    "zip",
+}
 CREDENTIAL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
 def java_home() -> str | None:
-    if os.environ.get("JAVA_HOME") and os.path.exists(os.path.join(os.environ["JAVA_HOME"],
-                                                                   "bin", "java")):
+    if os.environ.get("JAVA_HOME") and os.path.exists(os.path.join(os.environ["JAVA_HOME"], "bin", "java")):
         return os.environ["JAVA_HOME"]
     java = shutil.which("java")
     return os.path.dirname(os.path.dirname(os.path.realpath(java))) if java else None
@@ -49,8 +110,11 @@ def recorded(all_projects, tmp_path_factory) -> dict[str, dict]:
     home = require_tool("java (JDK)", java_home() or "", "apt-get install default-jdk-headless")
     out = tmp_path_factory.mktemp("jenkins") / "recorded.json"
     files = {p.id: str(p.path / "Jenkinsfile") for p in all_projects}
-    run([groovy, str(TOOLS / "jenkins_dsl.groovy"), str(out), *files.values()],
-        env=tool_env(JAVA_HOME=home), timeout=300)
+    run(
+        [groovy, str(TOOLS / "jenkins_dsl.groovy"), str(out), *files.values()],
+        env=tool_env(JAVA_HOME=home),
+        timeout=300,
+    )
     by_path = json.loads(out.read_text())
     return {pid: by_path[path] for pid, path in files.items()}
 
@@ -87,8 +151,9 @@ def test_jenkinsfile_is_valid_declarative_pipeline(project: Project, recorded):
         assert sections.count(required) == 1, f"pipeline needs exactly one {required}"
     assert all(sections.count(s) <= 1 for s in sections), sections
     (agent,) = children(pipeline, "agent")
-    assert [c["args"] for c in children(agent, "label")] == [
-        [project.platform["jenkins"]["agent_label"]]], "the platform's agent label"
+    assert [c["args"] for c in children(agent, "label")] == [[project.platform["jenkins"]["agent_label"]]], (
+        "the platform's agent label"
+    )
     for stage in stages_of(pipeline):
         assert stage["name"] == "stage" and len(stage["args"]) == 1, stage["name"]
         inner = [c["name"] for c in stage["children"]]
@@ -114,16 +179,16 @@ def test_jenkinsfile_has_the_golden_stages(project: Project, recorded):
     assert all(f in scripts for f in ("make install", "lint", "test")), scripts
     for name in MAIN_ONLY:
         (when,) = children(by_name[name], "when")
-        assert [c["args"] for c in children(when, "branch")] == [["main"]], (
-            f"{name} runs on main only")
+        assert [c["args"] for c in children(when, "branch")] == [["main"]], f"{name} runs on main only"
     assert children(by_name["Terraform Apply"], "input"), "Terraform Apply waits for an approval"
 
 
 @pytest.mark.parametrize("project", matrix_params("jenkins"), indirect=True)
 def test_jenkinsfile_uses_credentials_only_by_id(project: Project, recorded):
     pipeline = pipeline_of(recorded[project.id])
-    bindings = [n for n in walk(pipeline) if n["name"] in CREDENTIAL_BINDINGS and
-                "credentialsId" in n["named"]]
+    bindings = [
+        n for n in walk(pipeline) if n["name"] in CREDENTIAL_BINDINGS and "credentialsId" in n["named"]
+    ]
     assert bindings, "the pipeline binds its credentials with withCredentials"
     secret_vars = set()
     for binding in bindings:
@@ -135,7 +200,8 @@ def test_jenkinsfile_uses_credentials_only_by_id(project: Project, recorded):
     used = {b["named"]["credentialsId"] for b in bindings}
     platform_ids = project.platform["jenkins"]["credentials"]
     assert {platform_ids["registry"], platform_ids["gcp"]} <= used, (
-        "the registry and cloud credentials are the platform's IDs")
+        "the registry and cloud credentials are the platform's IDs"
+    )
     # A secret variable interpolated by Groovy ("${PASSWORD}") would show as <PASSWORD> in the
     # recorded text; the shell must expand it ('$PASSWORD' in a single-quoted script).
     recorded_text = json.dumps(pipeline)

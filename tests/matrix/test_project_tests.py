@@ -26,6 +26,7 @@ def make_env() -> dict[str, str]:
 @pytest.fixture
 def installed(project: Project, once, tmp_path_factory) -> Path:
     """A fresh clone of the project after `make install` (its own .venv), once per entry."""
+
     def install() -> Path:
         make = require_tool("make")
         work = tmp_path_factory.mktemp("installed")
@@ -41,15 +42,15 @@ def installed(project: Project, once, tmp_path_factory) -> Path:
 def test_make_install_gives_a_consistent_venv(project: Project, installed: Path):
     python = installed / ".venv" / "bin" / "python"
     run([str(python), "-m", "pip", "check"], cwd=installed)
-    probe = run([str(python), "-c", f"import {project.package}, sys; print(sys.prefix)"],
-                cwd=installed).stdout.strip()
+    probe = run(
+        [str(python), "-c", f"import {project.package}, sys; print(sys.prefix)"], cwd=installed
+    ).stdout.strip()
     assert Path(probe).resolve() == (installed / ".venv").resolve()
 
 
 @pytest.mark.parametrize("project", matrix_params("base"), indirect=True)
 def test_make_test_passes(project: Project, installed: Path):
-    proc = run([shutil.which("make") or "make", "test"], cwd=installed, env=make_env(),
-               timeout=900)
+    proc = run([shutil.which("make") or "make", "test"], cwd=installed, env=make_env(), timeout=900)
     summary = proc.stdout.strip().splitlines()[-1]
     assert " passed" in summary and "failed" not in summary and "error" not in summary, summary
 

@@ -16,14 +16,15 @@ from mlgolden.jinja_ext import label_value
 from tests.helpers import require_tool
 from tests.matrix.conftest import Project, matrix_params, run, tool_env
 
-SECRET_KEY = re.compile(r"(?i)(password|passwd|private_key|credentials|access_key|secret_key|"
-                        r"api_key|client_secret|access_token|auth_token)$")
+SECRET_KEY = re.compile(
+    r"(?i)(password|passwd|private_key|credentials|access_key|secret_key|"
+    r"api_key|client_secret|access_token|auth_token)$"
+)
 
 
 def literal(value: object) -> str | None:
     """The text of a literal HCL string ("..." without interpolation), else None."""
-    if isinstance(value, str) and len(value) >= 2 and value[0] == value[-1] == '"' \
-            and "${" not in value:
+    if isinstance(value, str) and len(value) >= 2 and value[0] == value[-1] == '"' and "${" not in value:
         return value[1:-1]
     return None
 
@@ -31,8 +32,11 @@ def literal(value: object) -> str | None:
 def unquote(value: object) -> object:
     """python-hcl2 8 keeps the quotes of keys and strings; strip them, and its bookkeeping."""
     if isinstance(value, dict):
-        return {k.strip('"'): unquote(v) for k, v in value.items()
-                if k not in {"__comments__", "__is_block__", "__start_line__", "__end_line__"}}
+        return {
+            k.strip('"'): unquote(v)
+            for k, v in value.items()
+            if k not in {"__comments__", "__is_block__", "__start_line__", "__end_line__"}
+        }
     if isinstance(value, list):
         return [unquote(v) for v in value]
     return value
@@ -56,7 +60,7 @@ def blocks(parsed: dict[str, dict], kind: str) -> list[dict]:
 
 
 def resources(parsed: dict[str, dict]) -> dict[str, dict]:
-    """"type.name" -> body."""
+    """ "type.name" -> body."""
     out = {}
     for block in blocks(parsed, "resource"):
         for rtype, named in block.items():
@@ -82,8 +86,11 @@ def test_terraform_fmt_is_clean(project: Project, tmp_path):
     terraform = require_tool("terraform", hint="the machine image provides it")
     cli_config = tmp_path / "terraformrc"
     cli_config.write_text("")
-    run([terraform, "fmt", "-check", "-diff", "-recursive", "terraform"], cwd=project.path,
-        env=tool_env(TF_CLI_CONFIG_FILE=str(cli_config), TF_IN_AUTOMATION="1"))
+    run(
+        [terraform, "fmt", "-check", "-diff", "-recursive", "terraform"],
+        cwd=project.path,
+        env=tool_env(TF_CLI_CONFIG_FILE=str(cli_config), TF_IN_AUTOMATION="1"),
+    )
 
 
 @pytest.mark.parametrize("project", matrix_params("terraform"), indirect=True)
@@ -94,12 +101,13 @@ def test_terraform_has_what_the_pattern_promises(project: Project):
     # Remote state in the platform's bucket, under the platform's prefix, one folder per project.
     backends = [b for t in blocks(parsed, "terraform") for b in t.get("backend", [])]
     assert len(backends) == 1, "exactly one backend"
-    (kind, backend), = backends[0].items()
+    ((kind, backend),) = backends[0].items()
     assert kind == "gcs"
     assert literal(backend["bucket"]) == platform["terraform"]["state_bucket"]
     prefix = literal(backend["prefix"])
-    assert prefix and prefix.startswith(platform["terraform"]["state_prefix"] + "/") \
-        and project.slug in prefix
+    assert (
+        prefix and prefix.startswith(platform["terraform"]["state_prefix"] + "/") and project.slug in prefix
+    )
 
     # Labels: owner and classification, on the provider's default labels and on what takes labels.
     labels = [lc["labels"] for lc in blocks(parsed, "locals") if "labels" in lc]
@@ -121,8 +129,7 @@ def test_terraform_has_what_the_pattern_promises(project: Project):
     # A service account for the workload, used by it (or exposed for the jobs that run as it).
     accounts = [k for k in res if k.startswith("google_service_account.")]
     assert accounts, "a google_service_account"
-    references = "".join(str(v) for k, body in res.items() if k not in accounts
-                         for _, v in attributes(body))
+    references = "".join(str(v) for k, body in res.items() if k not in accounts for _, v in attributes(body))
     references += "".join(str(v) for o in blocks(parsed, "output") for _, v in attributes(o))
     for account in accounts:
         assert f"{account}." in references, f"{account} is never used"
@@ -147,8 +154,7 @@ def test_terraform_sizes_follow_the_gpu_answer(project: Project):
     """On Cloud Run, a GPU project asks for an NVIDIA GPU and a CPU one does not (batch: the GPU is
     the Airflow scoring pod's, tests/matrix/test_airflow.py)."""
     parsed = parse(project)
-    runs = {k: v for k, v in resources(parsed).items()
-            if k.startswith("google_cloud_run_v2_service.")}
+    runs = {k: v for k, v in resources(parsed).items() if k.startswith("google_cloud_run_v2_service.")}
     assert runs, "a Cloud Run service"
     text = str(runs)
     assert ("nvidia.com/gpu" in text) == project.gpu, text[:2000]
@@ -157,8 +163,8 @@ def test_terraform_sizes_follow_the_gpu_answer(project: Project):
 def test_every_terraform_file_is_checked(all_projects):
     """The parse check covers every .tf the matrix generates (no file outside terraform/)."""
     for project in all_projects:
-        stray = [p for p in project.path.rglob("*.tf") if "terraform" not in p.parts
-                 and ".git" not in p.parts]
+        stray = [
+            p for p in project.path.rglob("*.tf") if "terraform" not in p.parts and ".git" not in p.parts
+        ]
         assert not stray, stray
         assert isinstance(parse(project), dict)
-

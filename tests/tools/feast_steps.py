@@ -41,12 +41,18 @@ def inventory(repo: Path) -> dict:
     register = load_by_path("register_for_inventory", repo / "features" / "register.py")
     store = register.open_store()
     objects = []
-    for kind, lister in (("entity", store.list_entities), ("data_source", store.list_data_sources),
-                         ("feature_view", store.list_feature_views),
-                         ("feature_service", store.list_feature_services)):
+    for kind, lister in (
+        ("entity", store.list_entities),
+        ("data_source", store.list_data_sources),
+        ("feature_view", store.list_feature_views),
+        ("feature_service", store.list_feature_services),
+    ):
         objects += [{"kind": kind, "name": o.name, "tags": dict(o.tags or {})} for o in lister()]
-    return {"project": store.project, "projects": sorted(p.name for p in store.list_projects()),
-            "objects": objects}
+    return {
+        "project": store.project,
+        "projects": sorted(p.name for p in store.list_projects()),
+        "objects": objects,
+    }
 
 
 def run_step(repo: Path, step: dict) -> dict:
@@ -64,8 +70,7 @@ def run_step(repo: Path, step: dict) -> dict:
             elif "read" in step:
                 (pkg,) = [p for p in (repo / "src").iterdir() if (p / "online_features.py").exists()]
                 module = load_by_path(f"{pkg.name}_online_features", pkg / "online_features.py")
-                result["features"] = {str(cid): module.get_online_features(int(cid))
-                                      for cid in step["read"]}
+                result["features"] = {str(cid): module.get_online_features(int(cid)) for cid in step["read"]}
             else:
                 sys.argv = ["features/register.py", *step["argv"]]
                 try:
