@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import platform
@@ -223,6 +224,16 @@ def versions() -> str:
 
 def header(title: str) -> None:
     print(f"## {title}\n{machine()}\n{versions()}", flush=True)
+
+
+@contextlib.contextmanager
+def workdir(prefix: str, *, keep: bool = False):
+    """A temp dir for one benchmark run; removed afterwards unless ``keep`` (--keep) is given."""
+    tmp = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        yield tmp
+    finally:
+        print(f"kept {tmp}") if keep else shutil.rmtree(tmp, ignore_errors=True)
 
 
 # --- git helpers -----------------------------------------------------------------------------

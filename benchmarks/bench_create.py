@@ -15,8 +15,6 @@ from __future__ import annotations
 import argparse
 import shutil
 import sys
-import tempfile
-from pathlib import Path
 
 import _harness as h
 
@@ -27,8 +25,7 @@ def main() -> int:
     args = parser.parse_args()
     h.header("create (--no-input, same template content)")
     peers, mlg = h.peers_bin(), h.mlgolden_bin()
-    tmp = Path(tempfile.mkdtemp(prefix="bench-create-"))
-    try:
+    with h.workdir("bench-create-", keep=args.keep) as tmp:
         fx = h.build_fixture(tmp)
         env = h.tool_env(fx.ext)
         out = tmp / "out"
@@ -69,8 +66,6 @@ def main() -> int:
             f"target mlgolden ≤ cookiecutter: {mine:.2f} vs {cookiecutter:.2f} s → ratio "
             f"{mine / cookiecutter:.2f} ({'met' if mine <= cookiecutter else 'MISSED'})"
         )
-    finally:
-        print(f"kept {tmp}") if args.keep else shutil.rmtree(tmp, ignore_errors=True)
     return 0
 
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 import _harness as h
@@ -69,8 +68,7 @@ def main() -> int:
     fleets = [1, 5] if args.quick else [int(s) for s in args.fleets.split(",")]
     repeat = h.repeats(args)
     h.header("upgrade scaling")
-    tmp = Path(tempfile.mkdtemp(prefix="bench-scaling-"))
-    try:
+    with h.workdir("bench-scaling-", keep=args.keep) as tmp:
         fx = h.build_fixture(tmp)
         env = h.tool_env()
         base = h.mlgolden_project(fx, tmp / "base")
@@ -140,8 +138,6 @@ def main() -> int:
             f"  fleet of {biggest} ÷ one repo ({one.median:.2f} s): {ratio:.1f}× "
             f"({biggest * 0.5:.0f}× would be half of sequential)"
         )
-    finally:
-        print(f"kept {tmp}") if args.keep else shutil.rmtree(tmp, ignore_errors=True)
     return 0
 
 

@@ -14,9 +14,7 @@ Target: mlgolden ≤ half of the fastest peer.
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 import _harness as h
@@ -84,8 +82,7 @@ def main() -> int:
     h.common_args(parser)
     args = parser.parse_args()
     h.header("upgrade v1.0.0 → v2.0.0 (same change, same team edits)")
-    tmp = Path(tempfile.mkdtemp(prefix="bench-upgrade-"))
-    try:
+    with h.workdir("bench-upgrade-", keep=args.keep) as tmp:
         fx = h.build_fixture(tmp)
         env = h.tool_env(fx.ext)
         projects = peer_projects(fx, tmp / "projects", env)
@@ -116,8 +113,6 @@ def main() -> int:
             f"target mlgolden ≤ 0.5 × fastest peer: {mine:.2f} vs {fastest:.2f} s → ratio "
             f"{mine / fastest:.2f} ({'met' if mine <= fastest / 2 else 'MISSED'})"
         )
-    finally:
-        print(f"kept {tmp}") if args.keep else shutil.rmtree(tmp, ignore_errors=True)
     return 0
 
 

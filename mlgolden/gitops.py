@@ -62,10 +62,14 @@ def _execute(cwd: Path | str, args: list[str], env: dict[str, str]) -> tuple[int
     return proc.returncode, out, err
 
 
+def _env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """git never prompts, and speaks C so that its messages can be parsed."""
+    return {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", **(extra or {})}
+
+
 def run(cwd: Path | str, *args: str, env: dict[str, str] | None = None, check: bool = True) -> GitResult:
     """Run ``git ARGS`` in ``cwd``; with ``check`` a failure raises OperationError."""
-    full_env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", **(env or {})}
-    status, out, err = _execute(cwd, list(args), full_env)
+    status, out, err = _execute(cwd, list(args), _env(env))
     result = GitResult(
         status,
         out.decode("utf-8", "surrogateescape"),
@@ -162,8 +166,7 @@ def export_tree(repo: str | Path, commit: str, dest: Path) -> None:
     import io
     import tarfile
 
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
-    status, out, err = _execute(repo, ["archive", "--format=tar", commit], env)
+    status, out, err = _execute(repo, ["archive", "--format=tar", commit], _env())
     if status != 0:
         raise OperationError(f"cannot read {commit} from {repo}: {err.decode(errors='replace').strip()}")
     with tarfile.open(fileobj=io.BytesIO(out)) as archive:

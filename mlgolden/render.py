@@ -89,7 +89,7 @@ def render_project(
     return project_dir
 
 
-_COMPILED: dict[tuple[str, ...], Any] = {}  # Jinja extensions -> compiled-template cache
+_COMPILED: dict[str, Any] = {}  # cache folder (per Jinja version and extensions) -> its cache
 
 
 def _compiled_templates(extensions: list[str]):
@@ -147,11 +147,12 @@ def _compiled_templates(extensions: list[str]):
             except OSError:
                 pass
 
-    return _COMPILED.setdefault((str(folder), *extensions), CompiledTemplates())
+    return _COMPILED.setdefault(str(folder), CompiledTemplates())
 
 
 def _render_components(catalog: Catalog, pattern: Pattern, context: dict, parent: Path) -> None:
-    from cookiecutter.exceptions import CookiecutterException  # noqa: PLC0415 (lazy: ~165 ms)
+    from cookiecutter.environment import StrictEnvironment  # noqa: PLC0415 (lazy: ~165 ms)
+    from cookiecutter.exceptions import CookiecutterException  # noqa: PLC0415
     from cookiecutter.generate import generate_files  # noqa: PLC0415
     from jinja2 import TemplateError  # noqa: PLC0415
 
@@ -159,10 +160,10 @@ def _render_components(catalog: Catalog, pattern: Pattern, context: dict, parent
     values = context["cookiecutter"]
     cache = _compiled_templates(values["_extensions"])
     context = {**context, "cookiecutter": {**values, "_jinja2_env_vars": {"bytecode_cache": cache}}}
-    names = _NameRenderer(context)
+    names = StrictEnvironment(context=context)  # one per render: it loads cookiecutter's extensions
     for component in pattern.components:
         template_dir = catalog.template_dir(component)
-        _refuse_unsafe_names(template_dir, names, catalog.trusted)
+        _refuse_unsafe_names(template_dir, names, context, catalog.trusted)
         try:
             generate_files(
                 repo_dir=str(template_dir),
@@ -208,21 +209,7 @@ def _describe(exc: Exception) -> str:
     return " ".join(str(message).split()) + where
 
 
-class _NameRenderer:
-    """Renders templated file and folder names with one Jinja environment for a whole render
-    (building cookiecutter's environment loads its extensions)."""
-
-    def __init__(self, context: dict) -> None:
-        from cookiecutter.environment import StrictEnvironment  # noqa: PLC0415
-
-        self.context = context
-        self.env = StrictEnvironment(context=context)
-
-    def __call__(self, name: str) -> str:
-        return self.env.from_string(name).render(**self.context) if "{" in name else name
-
-
-def _refuse_unsafe_names(template_dir: Path, render_name: _NameRenderer, trusted: bool) -> None:
+def _refuse_unsafe_names(template_dir: Path, env, context: dict, trusted: bool) -> None:
     """No rendered path may leave the project; untrusted templates may not hold symlinks."""
     from jinja2 import TemplateError  # noqa: PLC0415
 
@@ -230,7 +217,7 @@ def _refuse_unsafe_names(template_dir: Path, render_name: _NameRenderer, trusted
         for name in [*dirs, *files]:
             path = Path(root) / name
             try:
-                rendered = render_name(name)
+                rendered = env.from_string(name).render(**context) if "{" in name else name
             except TemplateError as exc:
                 raise UsageError(f"template error in the path {name!r}: {_describe(exc)}") from None
             if rendered in {".", ".."} or "/" in rendered or "\\" in rendered or "\0" in rendered:
