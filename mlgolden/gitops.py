@@ -268,8 +268,13 @@ def tree_of_directory(repo: Path, directory: Path, index_file: Path, prefix: str
     return run(repo, "write-tree", env=env).stdout.strip()
 
 
-def commit_tree(repo: Path, tree: str, message: str, parent: str | None = None) -> str:
-    args = ["commit-tree", "-m", message, *(["-p", parent] if parent else []), "--end-of-options", tree]
+def commit_tree(repo: Path, tree: str, message: str, parent: str | None = None, sign: bool = False) -> str:
+    """A commit object; ``sign=None`` signs it when the repo asks for signed commits
+    (commit.gpgSign), as ``git commit`` would."""
+    if sign is None:
+        sign = run(repo, "config", "--bool", "commit.gpgSign", check=False).stdout.strip() == "true"
+    args = ["commit-tree", "-m", message, *(["-p", parent] if parent else []), *(["-S"] if sign else [])]
+    args += ["--end-of-options", tree]
     result = run(repo, *args, env=identity_env(repo), check=False)
     if not result.ok:  # e.g. commit.gpgSign set and no key to sign with
         detail = (result.stderr.strip().splitlines() or ["(no message)"])[-1]

@@ -259,9 +259,10 @@ def make_plan(where: Location, manifest: Manifest, catalog, opts: UpgradeOptions
             answers[key] = coerce(questions[key], value, answers)
         except AnswerError as exc:
             raise UsageError(f"--set: {exc}") from None
-    try:
+    try:  # a branch or a commit has no order to compare: only versions can be downgrades
         catalog_version = catalog.version
-        older = version_key(catalog_version) < version_key(manifest.catalog.version)
+        by_version = opts.ref is None or parse_version(opts.ref.removeprefix("v")) is not None
+        older = by_version and version_key(catalog_version) < version_key(manifest.catalog.version)
     except UsageError:
         older = False
     if older:
@@ -406,7 +407,7 @@ def apply(plan: Plan, target: str, merged: Merged, outcome: Outcome) -> Outcome:
     try:
         if merged.conflicts:
             return _leave_conflicts(plan, target, merged, outcome)
-        commit = gitops.commit_tree(root, merged.tree, _message(plan), parent=merged.head)
+        commit = gitops.commit_tree(root, merged.tree, _message(plan), parent=merged.head, sign=None)
         touched = [p for _, p in gitops.diff_names(root, merged.head, commit)]
         result = gitops.fast_forward(root, commit)
         if gitops.head(root) != commit:
@@ -516,16 +517,36 @@ def read_repos_file(path: Path) -> list[Path]:
 
 
 def upgrade_fleet(paths: list[Path], opts: UpgradeOptions, *, jobs: int = 4, progress=None) -> list[Outcome]:
-    """Upgrade several repos, each on its own branch, ``jobs`` at a time; never stops early."""
+    """Upgrade several projects, each repo on its own branch, ``jobs`` repos at a time; never
+    stops early. Projects that share a repository (monorepo folders) are upgraded one after the
+    other, in the order listed."""
     from concurrent.futures import ThreadPoolExecutor, as_completed  # noqa: PLC0415
 
     opts.branch = True
-    outcomes: dict[Path, Outcome] = {}
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {pool.submit(safe_upgrade, path, opts): path for path in paths}
-        for future in as_completed(futures):
-            outcome = future.result()
-            outcomes[futures[future]] = outcome
+    groups: dict[Path, list[Path]] = {}
+    for path in paths:
+        groups.setdefault(_repo_key(path), []).append(path)
+
+    def run_group(group: list[Path]) -> list[Outcome]:
+        results = []
+        for path in group:
+            results.append(safe_upgrade(path, opts))
             if progress is not None:
-                progress(outcome)
+                progress(results[-1])
+        return results
+
+    outcomes: dict[Path, Outcome] = {}
+    pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+    try:
+        futures = {pool.submit(run_group, group): group for group in groups.values()}
+        for future in as_completed(futures):
+            outcomes.update(zip(futures[future], future.result(), strict=True))
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)  # an interrupt lets running repos finish
     return [outcomes[path] for path in paths]
+
+
+def _repo_key(path: Path) -> Path:
+    """The repository a listed path belongs to (the path itself when it is not in one)."""
+    top = gitops.toplevel(path) if path.is_dir() else None
+    return top.resolve() if top else path.resolve()
