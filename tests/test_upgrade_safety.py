@@ -208,3 +208,25 @@ def test_answer_only_upgrade_says_what_changed(cli, project):
     assert "answer changed: gpu: False → True" in result.out
     message = git(project, "log", "-1", "--format=%B")
     assert "answers changed (gpu)" in message and "answer changed: gpu: False → True" in message
+
+
+def test_fleet_repo_that_fails_goes_back_to_its_branch_and_says_what_next(
+    cli, tmp_path, catalog, monkeypatch
+):
+    monkeypatch.setenv("COLUMNS", "400")  # one table row per line
+    good = new_project(cli, catalog, tmp_path / "good")
+    bad = new_project(cli, catalog, tmp_path / "bad")
+    git(bad, "switch", "--quiet", "--create", "feature")
+    git(bad, "config", "commit.gpgSign", "true")
+    git(bad, "config", "gpg.program", "false")  # signing fails after the merge was computed
+    before = state(bad)
+    listing = tmp_path / "fleet.txt"
+    listing.write_text(f"{good}\n{bad}\n")
+    result = cli("upgrade", "--repos", str(listing))
+    assert result.code == 1, result.out + result.err
+    assert git(bad, "branch", "--show-current").strip() == "feature"
+    assert "mlgolden/upgrade-1.2.0" not in git(bad, "branch", "--list")
+    assert state(bad) == before
+    why = " ".join(result.out.split())
+    assert "the repository is as it was" in why and "next:" in why
+    assert git(good, "branch", "--show-current").strip() == "mlgolden/upgrade-1.2.0"
