@@ -238,6 +238,12 @@ def dirty_paths(repo: Path, prefix: str = "") -> list[str]:
     return paths
 
 
+def staged_paths(repo: Path) -> list[str]:
+    """Paths whose staged content differs from HEAD, anywhere in the repository."""
+    out = run(repo, "diff", "--cached", "--name-only", "-z", "--ignore-submodules", "HEAD", "--").stdout
+    return [path for path in out.split("\0") if path]
+
+
 def current_branch(repo: Path) -> str | None:
     result = run(repo, "symbolic-ref", "--quiet", "--short", "HEAD", check=False)
     return result.stdout.strip() if result.ok else None

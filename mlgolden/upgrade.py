@@ -179,7 +179,9 @@ def inspect(path: Path, *, need_clean: bool) -> Location:
             )
         if gitops.current_branch(root) is None:
             raise UsageError(f"{root} is on a detached HEAD", hint="switch to a branch first")
-        dirty = gitops.dirty_paths(root, where.prefix)
+        # the project folder must be clean; elsewhere only staged changes stop an upgrade (a
+        # cherry-pick would commit them with it)
+        dirty = gitops.dirty_paths(root, where.prefix) or gitops.staged_paths(root)
         if dirty:
             more = f" and {len(dirty) - 1} more" if len(dirty) > 1 else ""
             raise UsageError(

@@ -139,6 +139,11 @@ def test_monorepo_folders_upgrade_independently(cli, tmp_path, catalog):
     assert (mono / "tools/helper.py").read_text() == "# not the template's\n"
     assert manifest(mono / "services/fraud")["catalog"]["version"] == "1.0.0"
     assert git(mono, "status", "--porcelain") == ""
+    (mono / "README.md").write_text("edited, not staged\n")  # elsewhere in the repo: no obstacle
+    git(mono, "add", "README.md")
+    staged = cli("upgrade", str(mono / "services/fraud"), "--ref", "v1.1.0")
+    assert staged.code == 2 and "README.md" in staged.err  # a staged change would join the commit
+    git(mono, "reset", "--quiet", "--", "README.md")
     check = cli("upgrade", str(mono / "services/fraud"), "--check")
     assert check.code == 1 and "current 1.0.0" in check.out
     root = cli("upgrade", str(mono))
@@ -149,6 +154,7 @@ def test_monorepo_folders_upgrade_independently(cli, tmp_path, catalog):
     assert result.code == 0, result.out + result.err
     for name in ("churn", "fraud"):
         assert manifest(mono / "services" / name)["catalog"]["version"] == "1.2.0"
+    assert (mono / "README.md").read_text() == "edited, not staged\n"
 
 
 def test_ref_to_a_branch_compares_commits(cli, project, catalog):
