@@ -26,11 +26,12 @@ size, history or git-ignored files, which are never read.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from mlgolden import gitops
-from mlgolden.answers import AnswerError, coerce, parse_set_options, questions_for
+from mlgolden.answers import AnswerError, applies, coerce, parse_set_options, questions_for
 from mlgolden.catalog import BUILTIN, available_versions, open_catalog, parse_version, version_key
 from mlgolden.errors import Interrupted, MlgoldenError, NotApplied, UsageError
 from mlgolden.locking import repo_lock
@@ -52,6 +53,7 @@ class UpgradeOptions:
     platform_file: Path | None = None
     trust: bool = False
     branch: bool = False  # fleet mode: work on mlgolden/upgrade-<version>
+    ask: Callable | None = None  # the interview for questions the new version adds (None: defaults)
 
 
 @dataclass
@@ -86,6 +88,7 @@ class Plan:
     platform: PlatformSettings
     changed_answers: dict = field(default_factory=dict)  # id -> (old, new)
     new_answers: dict = field(default_factory=dict)  # questions the recorded answers lack -> value taken
+    asked: dict = field(default_factory=dict)  # new questions answered at the terminal
     catalog_changed: bool = True
 
     @property
@@ -261,6 +264,11 @@ def make_plan(where: Location, manifest: Manifest, catalog, opts: UpgradeOptions
             answers[key] = coerce(questions[key], value, answers)
         except AnswerError as exc:
             raise UsageError(f"--set: {exc}") from None
+    asked = {}
+    if opts.ask is not None and not opts.dry_run:  # questions the new version adds, at a terminal
+        for item in questions.values():
+            if item.id not in answers and applies(item, answers):
+                answers[item.id] = asked[item.id] = opts.ask(item, item.default, answers)
     try:  # a branch or a commit has no order to compare: only versions can be downgrades
         catalog_version = catalog.version
         by_version = opts.ref is None or parse_version(opts.ref.removeprefix("v")) is not None
@@ -277,7 +285,11 @@ def make_plan(where: Location, manifest: Manifest, catalog, opts: UpgradeOptions
         catalog_changed = catalog.commit != recorded.commit
     else:
         catalog_changed = catalog.version != recorded.version
-    changed = {k: (manifest.answers.get(k), v) for k, v in answers.items() if manifest.answers.get(k) != v}
+    changed = {
+        k: (manifest.answers.get(k), v)
+        for k, v in answers.items()
+        if manifest.answers.get(k) != v and k not in asked
+    }
     return Plan(
         where=where,
         manifest=manifest,
@@ -288,6 +300,7 @@ def make_plan(where: Location, manifest: Manifest, catalog, opts: UpgradeOptions
         switching=pattern.name != manifest.pattern,
         platform=platform,
         changed_answers=changed,
+        asked=asked,
         catalog_changed=catalog_changed or platform.model_dump() != manifest.platform,
     )
 
@@ -342,6 +355,7 @@ def _answer_notes(plan: Plan) -> list[str]:
     notes = [
         f"answer changed: {k}: {old!r} → {new!r}" for k, (old, new) in sorted(plan.changed_answers.items())
     ]
+    notes += [f"new question {k}: answered {v!r}" for k, v in sorted(plan.asked.items())]
     notes += [f"new question {k}: took {v!r}" for k, v in sorted(plan.new_answers.items())]
     return notes
 

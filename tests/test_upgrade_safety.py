@@ -184,12 +184,16 @@ def test_executable_bits_follow_the_template_with_core_filemode_false(cli, proje
     assert os.access(project / "run.sh", os.X_OK)
 
 
-def test_new_question_default_is_taken_and_listed(cli, project, catalog):
+def release_with_a_new_question(catalog: Path) -> None:
     text = (catalog / "catalog.yml").read_text()
     text = text.replace(
         "components:", "  - id: region\n    prompt: Region\n    default: eu-west\ncomponents:"
     )
     release(catalog, "v1.3.0", {"catalog.yml": text, B + "region.txt": "{{ cookiecutter.region }}\n"})
+
+
+def test_new_question_default_is_taken_and_listed(cli, project, catalog):
+    release_with_a_new_question(catalog)
     result = cli("upgrade", str(project), "--ref", "v1.3.0")
     assert result.code == 0, result.out + result.err
     assert "new question region: took 'eu-west'" in result.out
@@ -236,3 +240,27 @@ def test_fleet_repo_that_fails_goes_back_to_its_branch_and_says_what_next(
     why = " ".join(result.out.split())
     assert "the repository is as it was" in why and "next:" in why
     assert git(good, "branch", "--show-current").strip() == "mlgolden/upgrade-1.2.0"
+
+
+def test_interactive_upgrade_asks_the_new_question_with_its_default_prefilled(project, catalog):
+    """A real terminal (pexpect): only the question the new version adds is asked."""
+    import io
+    import sys
+
+    import pexpect
+
+    release_with_a_new_question(catalog)
+    env = {**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm", "COLUMNS": "120", "LINES": "40"}
+    args = ["-m", "mlgolden", "upgrade", str(project), "--ref", "v1.3.0"]
+    child = pexpect.spawn(sys.executable, args, env=env, encoding="utf-8", timeout=60, dimensions=(40, 120))
+    child.logfile_read = transcript = io.StringIO()
+    child.expect_exact("Region")
+    child.expect_exact("eu-west")  # the default, pre-filled
+    child.send("\x15" + "us-east\r")  # Ctrl-U clears the default
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, child.before
+    assert "new question region: answered 'us-east'" in transcript.getvalue()
+    assert "Project name" not in transcript.getvalue()  # recorded answers are not asked again
+    assert manifest(project)["answers"]["region"] == "us-east"
+    assert (project / "region.txt").read_text() == "us-east\n"
