@@ -194,6 +194,13 @@ def export_tree(repo: str | Path, commit: str, dest: Path) -> None:
     import io
     import tarfile
 
+    listed = run(repo, "ls-tree", "-r", "-z", "--end-of-options", commit).stdout.split("\0")
+    submodules = [entry.split("\t", 1)[1] for entry in listed if entry.startswith("160000 ")]
+    if submodules:  # `git archive` leaves them out: the catalog would silently miss files
+        raise UsageError(
+            f"catalog {repo} has a git submodule ({submodules[0]}), which mlgolden cannot read",
+            hint="commit the submodule's files into the catalog instead",
+        )
     status, out, err = _execute(repo, ["archive", "--format=tar", "--end-of-options", commit], _env())
     if status != 0:
         raise OperationError(f"cannot read {commit} from {repo}: {err.decode(errors='replace').strip()}")

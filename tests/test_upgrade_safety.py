@@ -264,3 +264,16 @@ def test_interactive_upgrade_asks_the_new_question_with_its_default_prefilled(pr
     assert "Project name" not in transcript.getvalue()  # recorded answers are not asked again
     assert manifest(project)["answers"]["region"] == "us-east"
     assert (project / "region.txt").read_text() == "us-east\n"
+
+
+def test_catalog_with_a_submodule_is_refused_in_one_line(cli, project, catalog, tmp_path):
+    other = tmp_path / "shared-snippets"
+    build_file_tree(other, {"snippet.txt": "shared\n"})
+    git_save(other, "snippets")
+    git(catalog, "-c", "protocol.file.allow=always", "submodule", "--quiet", "add", str(other), B + "vendor")
+    git_save(catalog, "with a submodule", tag="v1.3.0")
+    before = state(project)
+    result = cli("upgrade", str(project), "--ref", "v1.3.0")
+    assert result.code == 2, result.out + result.err
+    assert "submodule" in result.err and len(result.err.strip().splitlines()) == 1
+    assert state(project) == before
