@@ -277,3 +277,22 @@ def test_catalog_with_a_submodule_is_refused_in_one_line(cli, project, catalog, 
     assert result.code == 2, result.out + result.err
     assert "submodule" in result.err and len(result.err.strip().splitlines()) == 1
     assert state(project) == before
+
+
+def test_symlinks_of_a_trusted_catalog_and_non_utf8_files_survive_new_and_upgrade(cli, tmp_path, catalog):
+    latin1 = "caf\xe9 {{ not jinja }}\n".encode("latin-1")
+    (catalog / B / "docs").mkdir()
+    (catalog / B / "docs/README.link").symlink_to("../README.md")
+    (catalog / B / "tools-link").symlink_to("tools")
+    (catalog / B / "latin1[1].txt").write_bytes(latin1)
+    git_save(catalog, "links and bytes", tag="v1.3.0")
+    old = new_project(cli, catalog, tmp_path / "old", "--trust")
+    result = cli("upgrade", str(old), "--ref", "v1.3.0", "--trust")
+    assert result.code == 0, result.out + result.err
+    fresh = new_project(cli, catalog, tmp_path / "fresh", "--ref", "v1.3.0", "--trust")
+    for proj in (old, fresh):
+        assert os.readlink(proj / "docs/README.link") == "../README.md"
+        assert os.readlink(proj / "tools-link") == "tools"
+        assert (proj / "latin1[1].txt").read_bytes() == latin1
+        assert git(proj, "ls-files", "-s", "tools-link").startswith("120000")
+        assert git(proj, "status", "--porcelain") == ""
