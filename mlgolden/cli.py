@@ -268,7 +268,7 @@ def patterns_show(ctx: typer.Context, name: str = typer.Argument(..., help="Patt
         for item in questions_for(cat.spec.questions, p, platform):
             q = item.question
             extra = ", ".join(map(str, item.choices)) if item.choices else (q.rule or "")
-            when = f" [when {q.when}]" if q.when else ""
+            when = f" [when {item.when}]" if item.when else ""
             report.info(f"  {q.id:<20} {q.type:<6} {item.default!s:<24} {extra}{when}")
 
 
