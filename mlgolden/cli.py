@@ -14,6 +14,7 @@ from pathlib import Path
 import typer
 
 from mlgolden import __version__
+from mlgolden.completion import pattern_names, set_values
 from mlgolden.errors import Interrupted, MlgoldenError, UsageError
 
 app = typer.Typer(
@@ -27,7 +28,7 @@ app = typer.Typer(
     "  mlgolden validate .\n"
     "  mlgolden upgrade --check",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion (see mlgolden/completion.py)
     pretty_exceptions_enable=False,
     rich_markup_mode=None,  # plain click help: formatting it with rich doubled the start-up time
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -75,13 +76,23 @@ def _main(
 @app.command()
 def new(
     pattern: str | None = typer.Option(
-        None, "--pattern", "-p", metavar="NAME", help="Pattern name (see `mlgolden patterns`)."
+        None,
+        "--pattern",
+        "-p",
+        metavar="NAME",
+        autocompletion=pattern_names,
+        help="Pattern name (see `mlgolden patterns`).",
     ),
     name: str | None = typer.Option(
         None, "--name", "-n", metavar="NAME", help="Project name; the folder is its slug."
     ),
     set_: list[str] = typer.Option(
-        [], "--set", "-s", metavar="KEY=VALUE", help="Answer a question (repeatable)."
+        [],
+        "--set",
+        "-s",
+        metavar="KEY=VALUE",
+        autocompletion=set_values,
+        help="Answer a question (repeatable).",
     ),
     answers: Path | None = typer.Option(
         None,
@@ -155,10 +166,20 @@ def upgrade(
         None, "--ref", metavar="REF", help="Target catalog version (default: the newest)."
     ),
     set_: list[str] = typer.Option(
-        [], "--set", "-s", metavar="KEY=VALUE", help="Change an answer (repeatable)."
+        [],
+        "--set",
+        "-s",
+        metavar="KEY=VALUE",
+        autocompletion=set_values,
+        help="Change an answer (repeatable).",
     ),
     pattern: str | None = typer.Option(
-        None, "--pattern", "-p", metavar="NAME", help="Switch the project to another pattern."
+        None,
+        "--pattern",
+        "-p",
+        metavar="NAME",
+        autocompletion=pattern_names,
+        help="Switch the project to another pattern.",
     ),
     check: bool = typer.Option(False, "--check", help="Only report: exit 0 when current, 1 when behind."),
     dry_run: bool = typer.Option(
@@ -257,7 +278,8 @@ def patterns(ctx: typer.Context, catalog: str | None = CatalogOpt, ref: str | No
 
 @patterns_app.command("show")
 def patterns_show(
-    ctx: typer.Context, name: str = typer.Argument(..., metavar="NAME", help="Pattern name.")
+    ctx: typer.Context,
+    name: str = typer.Argument(..., metavar="NAME", autocompletion=pattern_names, help="Pattern name."),
 ) -> None:
     """Show a pattern's components, questions and defaults.
 
