@@ -41,7 +41,17 @@ app.add_typer(patterns_app, name="patterns")
 CatalogOpt = typer.Option(
     None, "--catalog", help="Catalog: a directory or git repository (path or URL). Default: built-in."
 )
-RefOpt = typer.Option(None, "--ref", help="Catalog version (git tag, branch or commit). Default: newest tag.")
+RefOpt = typer.Option(
+    None,
+    "--ref",
+    help="Catalog version (git tag, branch or commit; WORKTREE: a local git catalog's working tree "
+    "with its uncommitted changes). Default: newest tag.",
+)
+RelocatedCatalogOpt = typer.Option(
+    None,
+    "--catalog",
+    help="The project's catalog moved or mirrored elsewhere (path or URL); recorded on the next upgrade.",
+)
 
 
 def _reporter():
@@ -156,6 +166,7 @@ def upgrade(
     trust: bool = typer.Option(
         False, "--trust", help="Trust the catalog: allow its hooks, extensions and symlinks."
     ),
+    catalog: str | None = RelocatedCatalogOpt,
 ) -> None:
     """Take a newer template version (or changed answers) with a three-way merge.
 
@@ -180,7 +191,14 @@ def upgrade(
     from mlgolden.upgrade import UpgradeOptions  # noqa: PLC0415
 
     opts = UpgradeOptions(
-        ref=ref, sets=set_, pattern=pattern, check=check, dry_run=dry_run, platform_file=platform, trust=trust
+        ref=ref,
+        sets=set_,
+        pattern=pattern,
+        check=check,
+        dry_run=dry_run,
+        platform_file=platform,
+        trust=trust,
+        catalog=catalog,
     )
     code = upgrade_report.run(list(paths or []), repos, opts, jobs, _reporter())
     raise typer.Exit(code)
@@ -200,6 +218,7 @@ def validate(
     build: bool = typer.Option(
         False, "--build", help="Also build the image and smoke-test it (needs a Docker engine)."
     ),
+    catalog: str | None = RelocatedCatalogOpt,
 ) -> None:
     """Check that a generated project still follows the golden path.
 
@@ -223,7 +242,8 @@ def validate(
 
     if format_ not in FORMATS:
         raise UsageError(f"unknown format {format_!r}", hint=f"choose one of: {', '.join(FORMATS)}")
-    result = validate_project(path, Options(strict=strict, require_tools=require_tools, build=build))
+    options = Options(strict=strict, require_tools=require_tools, build=build, catalog=catalog)
+    result = validate_project(path, options)
     raise typer.Exit(validate_report.emit(result, format_, output, _reporter()))
 
 
@@ -243,18 +263,26 @@ def patterns(ctx: typer.Context, catalog: str | None = CatalogOpt, ref: str | No
 
 
 @patterns_app.command("show")
-def patterns_show(ctx: typer.Context, name: str = typer.Argument(..., help="Pattern name.")) -> None:
+def patterns_show(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., help="Pattern name."),
+    catalog: str | None = CatalogOpt,
+    ref: str | None = RefOpt,
+) -> None:
     """Show a pattern's components, questions and defaults.
 
-    Example:
+    Examples:
 
       mlgolden patterns show streamlit-demo
+
+      mlgolden patterns show training-pipeline --catalog ../acme-catalog --ref WORKTREE
     """
     from mlgolden.answers import questions_for
     from mlgolden.catalog import open_catalog
     from mlgolden.platform import load_platform
 
-    catalog, ref = ctx.obj or (None, None)
+    given_catalog, given_ref = ctx.obj or (None, None)
+    catalog, ref = catalog or given_catalog, ref or given_ref
     report = _reporter()
     with open_catalog(catalog, ref) as cat:
         p = cat.pattern(name)
@@ -270,6 +298,43 @@ def patterns_show(ctx: typer.Context, name: str = typer.Argument(..., help="Patt
             extra = ", ".join(map(str, item.choices)) if item.choices else (q.rule or "")
             when = f" [when {q.when}]" if q.when else ""
             report.info(f"  {q.id:<20} {q.type:<6} {item.default!s:<24} {extra}{when}")
+
+
+# --- mlgolden catalog: for the platform teams who own a catalog -----------------------------
+
+catalog_app = typer.Typer(
+    help="Check, test and release a catalog you own.\n\nExamples:\n\n"
+    "  mlgolden catalog check\n\n  mlgolden catalog test --jobs 4 --format junit -o catalog-test.xml\n\n"
+    "  mlgolden catalog release 1.1.0",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(catalog_app, name="catalog")
+CatalogDirArg = typer.Argument(Path("."), help="The catalog's folder (default: the current directory).")
+
+
+@catalog_app.command("check")
+def catalog_check(folder: Path = CatalogDirArg) -> None:
+    """Report every problem of a catalog, each with its file and line; exit 1 when one is an error.
+
+    Checks the schema of catalog.yml, platform.yml and the patterns (unknown fields by name), the
+    components and how they fit together, the questions' references (when, choices_from,
+    default_from, min_from, defaults), the Jinja syntax of every template, template files a
+    .gitignore would keep out of git, and a changelog section for the catalog's version.
+
+    Examples:
+
+      mlgolden catalog check
+
+      mlgolden catalog check ../acme-catalog
+    """
+    from mlgolden.catalog_tools.check import check_catalog, summary  # noqa: PLC0415
+
+    report = _reporter()
+    result = check_catalog(folder)
+    for line in summary(result):
+        report.info(line)
+    raise typer.Exit(0 if result.ok else 1)
 
 
 def _on_signal(signum, frame):

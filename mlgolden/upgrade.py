@@ -43,6 +43,7 @@ class UpgradeOptions:
     dry_run: bool = False
     platform_file: Path | None = None
     trust: bool = False
+    catalog: str | None = None  # --catalog: the recorded catalog moved or mirrored elsewhere
     branch: bool = False  # fleet mode: work on mlgolden/upgrade-<version>
 
 
@@ -78,13 +79,13 @@ def upgrade_repo(path: Path, opts: UpgradeOptions) -> Outcome:
     """Upgrade one repository; refusals raise UsageError, the rest is in the Outcome."""
     writes = not (opts.check or opts.dry_run)
     root = inspect(path, need_clean=writes)
-    manifest = read_manifest(root)
+    manifest = read_manifest(root, catalog=opts.catalog)
     target_ref, target_version = pick_target(manifest, opts.ref)
     if opts.branch and writes:
         branch = upgrade_branch(target_version)
         if gitops.branch_exists(root, branch) and gitops.current_branch(root) != branch:
             gitops.switch(root, branch, create=False)  # a re-run continues where it stopped
-            manifest = read_manifest(root)
+            manifest = read_manifest(root, catalog=opts.catalog)
     outcome = Outcome(repo=root, current=manifest.catalog.version, target=target_version)
     if opts.check:  # cheap: no render, no checkout of the catalog
         if target_version == manifest.catalog.version:
@@ -224,6 +225,7 @@ def commit_renders(plan: Plan, catalog, tmp: Path, *, trust: bool = False) -> tu
             recorded_platform(manifest),
             tmp / "base",
             validate_config=validate_config,
+            home=plan.root,
         )
     target_dir = render_answers(
         catalog,
@@ -233,6 +235,7 @@ def commit_renders(plan: Plan, catalog, tmp: Path, *, trust: bool = False) -> tu
         tmp / "target",
         validate_config=validate_config,
         origin="--set",
+        home=plan.root,
     )
     index = tmp / "index"
     base_tree = gitops.tree_of_directory(plan.root, base_dir, index)
