@@ -21,7 +21,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mlgolden import gitops
+from mlgolden import gitops, migrations
 from mlgolden.answers import AnswerError, coerce, parse_set_options, questions_for
 from mlgolden.catalog import available_versions, open_catalog, version_key
 from mlgolden.errors import Interrupted, MlgoldenError, OperationError, UsageError
@@ -105,10 +105,12 @@ def upgrade_repo(path: Path, opts: UpgradeOptions) -> Outcome:
             return outcome
         base, target = commit_renders(plan, catalog, Path(tmp), trust=opts.trust)
         if opts.dry_run:
-            return dry_run(plan, base, target, outcome)
-        if opts.branch and gitops.current_branch(root) != upgrade_branch(plan.target):
-            gitops.switch(root, upgrade_branch(plan.target), create=True)
-        return apply(plan, base, target, outcome)
+            outcome = dry_run(plan, base, target, outcome)
+        else:
+            if opts.branch and gitops.current_branch(root) != upgrade_branch(plan.target):
+                gitops.switch(root, upgrade_branch(plan.target), create=True)
+            outcome = apply(plan, base, target, outcome)
+        return migrations.after_upgrade(plan, catalog, base, target, outcome, trust=opts.trust)
 
 
 def upgrade_branch(version: str) -> str:
