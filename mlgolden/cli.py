@@ -337,6 +337,96 @@ def catalog_check(folder: Path = CatalogDirArg) -> None:
     raise typer.Exit(0 if result.ok else 1)
 
 
+@catalog_app.command("test")
+def catalog_test(
+    folder: str = typer.Argument(
+        ".", help="The catalog's folder (default: the current directory; `builtin`: the built-in one)."
+    ),
+    pattern: str | None = typer.Option(None, "--pattern", "-p", help="Test only this pattern."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, max=32, help="Cases run at once."),
+    matrix: str = typer.Option(
+        "pairwise",
+        "--matrix",
+        metavar="pairwise|flips|defaults",
+        help="Answers per pattern: every pair of yes/no and choice values (default), each value once, "
+        "or the defaults only.",
+    ),
+    project_tests: bool = typer.Option(
+        False, "--project-tests", help="Also run each project's own `make install test lint`."
+    ),
+    upgrade: bool = typer.Option(
+        True, "--upgrade/--no-upgrade", help="Also upgrade each pattern from the previous version."
+    ),
+    format_: str = typer.Option("text", "--format", "-f", metavar="text|junit", help="Report format."),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Write the report to FILE (people still get the text)."
+    ),
+) -> None:
+    """Render every pattern over a matrix of answers from the working tree (uncommitted changes
+    included), validate each render with --require-tools, upgrade each pattern from the previous
+    version; exit 1 when a case fails. Put this one command in your catalog's CI.
+
+    Examples:
+
+      mlgolden catalog test
+
+      mlgolden catalog test ../acme-catalog --jobs 4 --format junit -o catalog-test.xml
+
+      mlgolden catalog test --pattern live-service --matrix flips --project-tests
+    """
+    from mlgolden.catalog_tools.matrix import TestOptions, test_catalog, text_lines, to_junit  # noqa: PLC0415
+
+    if format_ not in ("text", "junit"):
+        raise UsageError(f"unknown format {format_!r}", hint="choose one of: text, junit")
+    report = _reporter()
+    opts = TestOptions(
+        pattern=pattern, jobs=jobs, matrix=matrix, project_tests=project_tests, upgrade=upgrade
+    )
+    done = lambda r: typer.echo(f"{'pass' if r.passed else 'FAIL'}  {r.case.name}", err=True)  # noqa: E731
+    result = test_catalog(folder, opts, progress=done)
+    if format_ == "junit" and output is None:
+        typer.echo(to_junit(result), nl=False)
+    else:
+        for line in text_lines(result):
+            report.info(line)
+        if output is not None:
+            output.write_text(
+                to_junit(result) if format_ == "junit" else "\n".join(text_lines(result)) + "\n"
+            )
+    raise typer.Exit(0 if result.ok else 1)
+
+
+@catalog_app.command("release")
+def catalog_release(
+    version: str = typer.Argument(..., help="The new version, e.g. 1.2.0."),
+    folder: Path = typer.Option(Path("."), "--dir", "-C", help="The catalog's folder (default: here)."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, max=32, help="Test cases run at once."),
+    matrix: str = typer.Option("pairwise", "--matrix", metavar="pairwise|flips|defaults", help="See `test`."),
+    project_tests: bool = typer.Option(False, "--project-tests", help="See `test`."),
+) -> None:
+    """Release a catalog version: refuse without a changelog section for VERSION or with
+    uncommitted changes; bump `version` in catalog.yml, run `check` and `test`, commit, tag vVERSION.
+    For the built-in catalog the outgoing version is archived into mlgolden/releases/ first.
+
+    Examples:
+
+      mlgolden catalog release 1.1.0
+
+      mlgolden catalog release 2.0.0 -C ../acme-catalog --jobs 4
+    """
+    from mlgolden.catalog_tools.matrix import TestOptions  # noqa: PLC0415
+    from mlgolden.catalog_tools.release import release_catalog  # noqa: PLC0415
+
+    report = _reporter()
+    opts = TestOptions(jobs=jobs, matrix=matrix, project_tests=project_tests)
+    done = lambda r: typer.echo(f"{'pass' if r.passed else 'FAIL'}  {r.case.name}", err=True)  # noqa: E731
+    result = release_catalog(folder, version, opts, progress=done)
+    report.info(f"released catalog {result.version} (was {result.previous}): tag {result.tag}")
+    if result.archive is not None:
+        report.info(f"archived {result.previous} to {result.archive}")
+    report.info(f"publish it: git -C {result.folder} push --follow-tags")
+
+
 def _on_signal(signum, frame):
     """Ctrl-C and SIGTERM roll back: the services clean up on this exception."""
     raise Interrupted("interrupted")

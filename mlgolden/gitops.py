@@ -208,6 +208,20 @@ def ignored_files(folder: Path, paths: list[str]) -> dict[str, str]:
     return hidden
 
 
+def snapshot_worktree(repo: Path) -> str:
+    """A commit of ``repo``'s work tree as it is (uncommitted and untracked files, not ignored
+    ones), written to its object database without touching its index, refs or files."""
+    import tempfile  # noqa: PLC0415
+
+    with tempfile.TemporaryDirectory(prefix="mlgolden-snapshot-") as tmp:
+        env = {"GIT_INDEX_FILE": str(Path(tmp) / "index")}
+        run(repo, "add", "--all", "--", ".", env=env)
+        tree = run(repo, "write-tree", env=env).stdout.strip()
+    parent = ["-p", "HEAD"] if has_commits(repo) else []
+    message = "mlgolden: snapshot of the working tree"
+    return run(repo, "commit-tree", tree, *parent, "-m", message, env=identity_env(repo)).stdout.strip()
+
+
 def remote_url(repo: Path) -> str | None:
     """The URL of ``repo``'s ``origin`` remote (or its only remote), None without one."""
     names = run(repo, "remote", check=False).stdout.split()

@@ -68,3 +68,160 @@ def test_check_reads_the_git_working_tree_including_uncommitted_changes(cli, cat
     _edit(catalog / "patterns/live-service.yml", "tier:", "teir:")
     assert git(catalog, "status", "--porcelain")
     assert cli("catalog", "check", str(catalog)).code == 1
+
+
+# --- catalog test ------------------------------------------------------------------------------
+
+
+def _small_catalog(root: Path) -> Path:
+    """A catalog whose one pattern needs no external tool to validate (base + batch)."""
+    repo = copy_builtin_catalog(root)
+    for path in (repo / "patterns").glob("*.yml"):
+        if path.stem != "batch-prediction":
+            path.unlink()
+    _edit(repo / "patterns/batch-prediction.yml", "components: [", "components: [base, batch] #")
+    return repo
+
+
+def test_answer_matrix_covers_every_pair_of_values(catalog):
+    import itertools
+
+    from mlgolden.catalog import open_catalog
+    from mlgolden.catalog_tools.matrix import answer_matrix
+
+    _edit(catalog / "platform.yml", 'supported: ["3.10", "3.11"]', 'supported: ["3.10", "3.11", "3.12"]')
+    with open_catalog(str(catalog)) as cat:
+        pattern = cat.pattern("streamlit-demo")
+        rows = answer_matrix(cat, pattern, "pairwise")
+        flips = answer_matrix(cat, pattern, "flips")
+        assert answer_matrix(cat, pattern, "defaults") == [{}]
+    factors = {
+        "gpu": [False, True],
+        "python_version": ["3.10", "3.11", "3.12"],
+        "data_classification": ["public", "internal", "confidential", "pii"],
+        "inference_mode": ["local", "service"],
+    }
+    defaults = {
+        "gpu": False,
+        "python_version": "3.12",
+        "data_classification": "internal",
+        "inference_mode": "local",
+    }
+    full = [{**defaults, **row} for row in rows]
+    for (a, values_a), (b, values_b) in itertools.combinations(factors.items(), 2):
+        for va, vb in itertools.product(values_a, values_b):
+            assert any(r[a] == va and r[b] == vb for r in full), (a, va, b, vb)
+    assert rows[0] == {} and len(rows) < 3 * 4 * 2 * 2  # pairwise, not the full product
+    assert len(flips) == 1 + 1 + 2 + 3 + 1
+
+
+def test_catalog_test_renders_the_working_tree_and_fails_on_a_broken_template(cli, tmp_path):
+    repo = _small_catalog(tmp_path / "catalog")
+    git_save(repo, "v1", tag="v1.0.0")
+    result = cli("catalog", "test", str(repo), "--matrix", "flips")
+    assert result.code == 0, result.out + result.err
+    assert "PASS  render batch-prediction [gpu=true]" in result.out
+    assert "passed, 0 failed" in result.out
+
+    readme = repo / BASE / "README.md"  # uncommitted, and only a render can tell it is wrong
+    readme.write_text(readme.read_text() + "{{ cookiecutter.no_such_answer }}\n")
+    junit = tmp_path / "report.xml"
+    result = cli("catalog", "test", str(repo), "--matrix", "defaults", "--format", "junit", "-o", str(junit))
+    assert result.code == 1
+    assert "FAIL  render batch-prediction" in result.out and "no_such_answer" in result.out
+    import xml.etree.ElementTree as ET
+
+    suite = ET.parse(junit).getroot()
+    assert suite.tag == "testsuite" and suite.get("failures") == "2"
+    names = [c.get("name") for c in suite.iter("testcase")]
+    assert names == ["check", "render batch-prediction", "upgrade batch-prediction [from=1.0.0]"]
+    assert git(repo, "status", "--porcelain") == f" M {BASE}/README.md\n"  # the test wrote nothing
+
+
+def test_catalog_test_upgrades_each_pattern_from_the_previous_tag(cli, tmp_path):
+    repo = _small_catalog(tmp_path / "catalog")
+    _edit(repo / "catalog.yml", "version: 1.1.0", "version: 1.0.0")
+    git_save(repo, "v1", tag="v1.0.0")
+    _edit(repo / "catalog.yml", "version: 1.0.0", "version: 1.1.0")  # the next version, uncommitted
+    result = cli("catalog", "test", str(repo), "--matrix", "defaults", "--jobs", "2")
+    assert result.code == 0, result.out + result.err
+    assert "PASS  upgrade batch-prediction [from=1.0.0]" in result.out
+
+
+def test_catalog_test_fails_on_an_incoherent_pattern(cli, tmp_path):
+    repo = _small_catalog(tmp_path / "catalog")
+    (repo / "patterns/broken.yml").write_text(
+        "name: broken\ntitle: Broken\ntier: silver\ndescription: an Airflow DAG with nothing to run\n"
+        "components: [base, airflow]\n"
+    )
+    result = cli("catalog", "test", str(repo), "--matrix", "defaults", "--no-upgrade")
+    assert result.code == 1
+    assert "FAIL" in result.out and "broken" in result.out
+
+
+@pytest.mark.slow
+def test_catalog_test_passes_on_the_built_in_catalog(cli, monkeypatch):
+    from tests.helpers import require_validate_tools
+
+    require_validate_tools(monkeypatch, "hadolint", "groovy", "terraform", "airflow", "feast")
+    result = cli("catalog", "test", "builtin", "--matrix", "defaults", "--jobs", "2")
+    assert result.code == 0, result.out + result.err
+    for pattern in ("batch-prediction", "live-service", "streamlit-demo"):
+        assert f"PASS  render {pattern}" in result.out
+        assert f"PASS  upgrade {pattern} [from=" in result.out
+
+
+# --- catalog release ---------------------------------------------------------------------------
+
+
+def _changelog(repo: Path, version: str) -> None:
+    path = repo / "templates/CHANGELOG.md"
+    _edit(path, "## 1.1.0", f"## {version}\n- Something projects notice.\n\n## 1.1.0")
+
+
+def test_release_refuses_a_dirty_tree_a_missing_changelog_and_an_old_version(cli, tmp_path):
+    repo = _small_catalog(tmp_path / "catalog")
+    git_save(repo, "v1", tag="v1.1.0")
+    before = git(repo, "rev-parse", "HEAD")
+
+    result = cli("catalog", "release", "1.2.0", "-C", str(repo))
+    assert result.code == 2 and "no changelog section for 1.2.0" in result.err
+
+    _changelog(repo, "1.2.0")
+    result = cli("catalog", "release", "1.2.0", "-C", str(repo))
+    assert result.code == 2 and "uncommitted changes (templates/CHANGELOG.md)" in result.err
+
+    git_save(repo, "changelog")
+    result = cli("catalog", "release", "1.1.0", "-C", str(repo))
+    assert result.code == 2 and "not newer" in result.err
+    assert git(repo, "tag") == "v1.1.0\n" and git(repo, "rev-parse", "HEAD~1") == before
+
+
+def test_release_checks_tests_bumps_commits_and_tags(cli, tmp_path):
+    repo = _small_catalog(tmp_path / "catalog")
+    git_save(repo, "v1", tag="v1.1.0")
+    _changelog(repo, "1.2.0")
+    git_save(repo, "changelog for 1.2.0")
+
+    result = cli("catalog", "release", "1.2.0", "-C", str(repo), "--matrix", "defaults")
+    assert result.code == 0, result.out + result.err
+    assert "released catalog 1.2.0 (was 1.1.0): tag v1.2.0" in result.out
+    assert "version: 1.2.0" in (repo / "catalog.yml").read_text()
+    assert git(repo, "describe", "--tags", "--exact-match").strip() == "v1.2.0"
+    assert git(repo, "status", "--porcelain") == ""
+    assert git(repo, "log", "-1", "--format=%s").strip() == "Release catalog 1.2.0"
+
+
+def test_a_release_whose_test_fails_changes_nothing(cli, tmp_path):
+    repo = _small_catalog(tmp_path / "catalog")
+    git_save(repo, "v1", tag="v1.1.0")
+    _changelog(repo, "1.2.0")
+    readme = repo / BASE / "README.md"
+    readme.write_text(readme.read_text() + "{{ cookiecutter.no_such_answer }}\n")
+    git_save(repo, "a broken template")
+    head = git(repo, "rev-parse", "HEAD")
+
+    result = cli("catalog", "release", "1.2.0", "-C", str(repo), "--matrix", "defaults")
+    assert result.code == 1 and "catalog test failed, nothing released" in result.err
+    assert git(repo, "rev-parse", "HEAD") == head and git(repo, "tag") == "v1.1.0\n"
+    assert git(repo, "status", "--porcelain") == ""
