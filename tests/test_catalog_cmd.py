@@ -6,11 +6,21 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 from mlgolden.catalog import builtin_root
 from tests.helpers import copy_builtin_catalog, git, git_save
 
 BASE = "templates/base/{{cookiecutter.project_slug}}"
+
+
+def _version(repo: Path) -> str:
+    return str(yaml.safe_load((repo / "catalog.yml").read_text())["version"])
+
+
+def _next(version: str, step: int = 1) -> str:
+    major, minor, _ = (int(part) for part in version.split("."))
+    return f"{major}.{minor + step}.0"
 
 
 @pytest.fixture
@@ -32,27 +42,28 @@ def test_check_passes_on_the_built_in_catalog(cli):
 
 def test_check_reports_every_problem_with_its_file_and_line(cli, catalog):
     _edit(catalog / "patterns/live-service.yml", "tier:", "teir:")
-    _edit(catalog / "patterns/streamlit-demo.yml", "  inference_mode: service", "  inference_mod: service")
+    _edit(catalog / "catalog.yml", "  inference_mode: service", "  inference_mod: service")
     _edit(catalog / "catalog.yml", "choices_from: python.supported", "choices_from: python.versions")
     path = catalog / "patterns/batch-prediction.yml"
     path.write_text(path.read_text() + "defaults:\n  colour: blue\n")
     (catalog / BASE / "README.md").write_text("# {{ cookiecutter.project_name }\n")
     (catalog / BASE / "{{ cookiecutter.package_name }.txt").write_text("x\n")
     (catalog / BASE / ".gitignore").write_text((catalog / BASE / ".gitignore").read_text() + "*.csv\n")
-    _edit(catalog / "catalog.yml", "version: 1.1.0", "version: 1.2.0")
+    upcoming = _next(_version(catalog))
+    _edit(catalog / "catalog.yml", f"version: {_version(catalog)}", f"version: {upcoming}")
 
     result = cli("catalog", "check", str(catalog))
     assert result.code == 1
     out = result.out
     assert "patterns/live-service.yml:3: error: teir: unknown field 'teir' (did you mean 'tier'?)" in out
-    assert "patterns/streamlit-demo.yml:" in out and "'inference_mod' is not asked before it" in out
+    assert "catalog.yml:" in out and "service_url.when: 'inference_mod' is not asked before it" in out
     assert "catalog.yml:" in out and "no platform setting 'python.versions'" in out
     assert "defaults.colour: no such question" in out
     assert f"{BASE}/README.md:1: error: Jinja syntax error in the file" in out
     assert "Jinja syntax error in the path" in out
     assert f"{BASE}/data/sample/customers.csv: error: git would not commit this template file" in out
     assert ".gitignore:" in out and "*.csv" in out
-    assert "templates/CHANGELOG.md: error: no section '## 1.2.0'" in out
+    assert f"templates/CHANGELOG.md: error: no section '## {upcoming}'" in out
     assert "Field required" not in out
 
 
@@ -140,12 +151,13 @@ def test_catalog_test_renders_the_working_tree_and_fails_on_a_broken_template(cl
 
 def test_catalog_test_upgrades_each_pattern_from_the_previous_tag(cli, tmp_path):
     repo = _small_catalog(tmp_path / "catalog")
-    _edit(repo / "catalog.yml", "version: 1.1.0", "version: 1.0.0")
-    git_save(repo, "v1", tag="v1.0.0")
-    _edit(repo / "catalog.yml", "version: 1.0.0", "version: 1.1.0")  # the next version, uncommitted
+    current = _version(repo)
+    git_save(repo, "v1", tag=f"v{current}")
+    _changelog(repo, _next(current))  # the next version, uncommitted
+    _edit(repo / "catalog.yml", f"version: {current}", f"version: {_next(current)}")
     result = cli("catalog", "test", str(repo), "--matrix", "defaults", "--jobs", "2")
     assert result.code == 0, result.out + result.err
-    assert "PASS  upgrade batch-prediction [from=1.0.0]" in result.out
+    assert f"PASS  upgrade batch-prediction [from={current}]" in result.out
 
 
 def test_catalog_test_fails_on_an_incoherent_pattern(cli, tmp_path):
@@ -156,7 +168,8 @@ def test_catalog_test_fails_on_an_incoherent_pattern(cli, tmp_path):
     )
     result = cli("catalog", "test", str(repo), "--matrix", "defaults", "--no-upgrade")
     assert result.code == 1
-    assert "FAIL" in result.out and "broken" in result.out
+    assert "FAIL  check" in result.out and "FAIL  open" in result.out
+    assert "patterns/broken.yml: error:" in result.out and "component 'airflow' needs" in result.out
 
 
 @pytest.mark.slow
@@ -176,52 +189,59 @@ def test_catalog_test_passes_on_the_built_in_catalog(cli, monkeypatch):
 
 def _changelog(repo: Path, version: str) -> None:
     path = repo / "templates/CHANGELOG.md"
-    _edit(path, "## 1.1.0", f"## {version}\n- Something projects notice.\n\n## 1.1.0")
+    current = _version(repo)
+    _edit(path, f"## {current}", f"## {version}\n- Something projects notice.\n\n## {current}")
 
 
 def test_release_refuses_a_dirty_tree_a_missing_changelog_and_an_old_version(cli, tmp_path):
     repo = _small_catalog(tmp_path / "catalog")
-    git_save(repo, "v1", tag="v1.1.0")
+    current = _version(repo)
+    new = _next(current)
+    git_save(repo, "v1", tag=f"v{current}")
     before = git(repo, "rev-parse", "HEAD")
 
-    result = cli("catalog", "release", "1.2.0", "-C", str(repo))
-    assert result.code == 2 and "no changelog section for 1.2.0" in result.err
+    result = cli("catalog", "release", new, "-C", str(repo))
+    assert result.code == 2 and f"no changelog section for {new}" in result.err
 
-    _changelog(repo, "1.2.0")
-    result = cli("catalog", "release", "1.2.0", "-C", str(repo))
+    _changelog(repo, new)
+    result = cli("catalog", "release", new, "-C", str(repo))
     assert result.code == 2 and "uncommitted changes (templates/CHANGELOG.md)" in result.err
 
     git_save(repo, "changelog")
-    result = cli("catalog", "release", "1.1.0", "-C", str(repo))
+    result = cli("catalog", "release", current, "-C", str(repo))
     assert result.code == 2 and "not newer" in result.err
-    assert git(repo, "tag") == "v1.1.0\n" and git(repo, "rev-parse", "HEAD~1") == before
+    assert git(repo, "tag") == f"v{current}\n" and git(repo, "rev-parse", "HEAD~1") == before
 
 
 def test_release_checks_tests_bumps_commits_and_tags(cli, tmp_path):
     repo = _small_catalog(tmp_path / "catalog")
-    git_save(repo, "v1", tag="v1.1.0")
-    _changelog(repo, "1.2.0")
-    git_save(repo, "changelog for 1.2.0")
+    current = _version(repo)
+    new = _next(current)
+    git_save(repo, "v1", tag=f"v{current}")
+    _changelog(repo, new)
+    git_save(repo, f"changelog for {new}")
 
-    result = cli("catalog", "release", "1.2.0", "-C", str(repo), "--matrix", "defaults")
+    result = cli("catalog", "release", new, "-C", str(repo), "--matrix", "defaults")
     assert result.code == 0, result.out + result.err
-    assert "released catalog 1.2.0 (was 1.1.0): tag v1.2.0" in result.out
-    assert "version: 1.2.0" in (repo / "catalog.yml").read_text()
-    assert git(repo, "describe", "--tags", "--exact-match").strip() == "v1.2.0"
+    assert f"released catalog {new} (was {current}): tag v{new}" in result.out
+    assert f"PASS  upgrade batch-prediction [from={current}]" in result.err.replace("pass ", "PASS ")
+    assert _version(repo) == new
+    assert git(repo, "describe", "--tags", "--exact-match").strip() == f"v{new}"
     assert git(repo, "status", "--porcelain") == ""
-    assert git(repo, "log", "-1", "--format=%s").strip() == "Release catalog 1.2.0"
+    assert git(repo, "log", "-1", "--format=%s").strip() == f"Release catalog {new}"
 
 
 def test_a_release_whose_test_fails_changes_nothing(cli, tmp_path):
     repo = _small_catalog(tmp_path / "catalog")
-    git_save(repo, "v1", tag="v1.1.0")
-    _changelog(repo, "1.2.0")
+    current = _version(repo)
+    git_save(repo, "v1", tag=f"v{current}")
+    _changelog(repo, _next(current))
     readme = repo / BASE / "README.md"
     readme.write_text(readme.read_text() + "{{ cookiecutter.no_such_answer }}\n")
     git_save(repo, "a broken template")
     head = git(repo, "rev-parse", "HEAD")
 
-    result = cli("catalog", "release", "1.2.0", "-C", str(repo), "--matrix", "defaults")
+    result = cli("catalog", "release", _next(current), "-C", str(repo), "--matrix", "defaults")
     assert result.code == 1 and "catalog test failed, nothing released" in result.err
-    assert git(repo, "rev-parse", "HEAD") == head and git(repo, "tag") == "v1.1.0\n"
+    assert git(repo, "rev-parse", "HEAD") == head and git(repo, "tag") == f"v{current}\n"
     assert git(repo, "status", "--porcelain") == ""

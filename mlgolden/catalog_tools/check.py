@@ -176,38 +176,52 @@ def _safe(read) -> bool:
 
 
 def _questions(loaded: _Loaded, report: CheckReport) -> None:
+    """References between questions and to the platform settings: shared questions, each
+    component's (catalog.yml) and each pattern's own (which may replace a component's)."""
     spec = loaded.spec
     assert spec is not None
-    _question_list("catalog.yml", spec.questions, [], loaded.platform, report, "questions")
-    if "project_name" not in {q.id for q in spec.questions}:
-        report.problems.append(
-            Problem(
-                "catalog.yml",
-                None,
-                "questions: needs a 'project_name' question (the engine names the project by it)",
-            )
-        )
+    shared = list(spec.questions)
+    _question_list(report, "catalog.yml", ("questions",), shared, [], loaded.platform)
+    for name, component in spec.components.items():
+        loc = ("components", name, "questions")
+        _question_list(report, "catalog.yml", loc, component.questions, shared, loaded.platform)
     for rel, pattern in loaded.patterns.values():
-        _question_list(rel, pattern.questions, spec.questions, loaded.platform, report, "questions")
-        asked = {q.id: q for q in [*spec.questions, *pattern.questions]}
+        own = {q.id for q in pattern.questions}
+        earlier = [
+            *shared,
+            *(
+                q
+                for c in pattern.components
+                for q in (spec.components[c].questions if c in spec.components else [])
+                if q.id not in own
+            ),
+        ]
+        _question_list(report, rel, ("questions",), pattern.questions, earlier, loaded.platform)
+        asked = {q.id: q for q in [*earlier, *pattern.questions]}
         for key, value in pattern.defaults.items():
             if key not in asked:
                 report.problems.append(
                     _at(report, rel, ("defaults", key), f"defaults.{key}: no such question")
                 )
             else:
-                _value_fits(rel, ("defaults", key), asked[key], value, report)
+                _value_fits(report, rel, ("defaults", key), asked[key], value)
         for check in (c for comp in pattern.components for c in _checks_of(spec, comp)):
             _known_check(check, report)
 
 
 def _question_list(
-    rel: str, questions: list[Question], shared: list[Question], platform: dict, report, key: str
+    report: CheckReport,
+    rel: str,
+    where: tuple,
+    questions: list[Question],
+    earlier: list[Question],
+    platform: dict,
 ) -> None:
-    seen = {q.id: q for q in shared}
+    seen = {q.id: q for q in earlier}
+    shared_ids = set(seen)
     for index, q in enumerate(questions):
-        loc = (key, index)
-        if q.id in seen:
+        loc = (*where, index)
+        if q.id in shared_ids or q.id in {x.id for x in questions[:index]}:
             report.problems.append(_at(report, rel, (*loc, "id"), f"question {q.id!r} is asked twice"))
         for field_name in ("choices_from", "default_from"):
             dotted = getattr(q, field_name)
@@ -232,13 +246,13 @@ def _question_list(
                     _at(report, rel, (*loc, "when", other), f"{q.id}.when: {other!r} is not asked before it")
                 )
             else:
-                _value_fits(rel, (*loc, "when", other), seen[other], value, report, f"{q.id}.when")
+                _value_fits(report, rel, (*loc, "when", other), seen[other], value, f"{q.id}.when")
         if q.default is not None:
-            _value_fits(rel, (*loc, "default"), q, q.default, report, f"{q.id}.default")
+            _value_fits(report, rel, (*loc, "default"), q, q.default, f"{q.id}.default")
         seen[q.id] = q
 
 
-def _value_fits(rel, loc, question: Question, value, report, what: str | None = None) -> None:
+def _value_fits(report, rel, loc, question: Question, value, what: str | None = None) -> None:
     what = what or ".".join(str(p) for p in loc)
     if question.type == "bool" and not isinstance(value, bool):
         report.problems.append(
