@@ -313,6 +313,25 @@ app.add_typer(catalog_app, name="catalog")
 CatalogDirArg = typer.Argument(Path("."), help="The catalog's folder (default: the current directory).")
 
 
+@catalog_app.command("init")
+def catalog_init(
+    folder: Path = typer.Argument(..., help="The new catalog's folder (new or empty)."),
+    name: str = typer.Option(..., "--name", help="The catalog's name, e.g. acme-ml."),
+) -> None:
+    """Start a catalog of your own: a copy of the built-in one, renamed, at version 1.0.0.
+
+    Example:
+
+      mlgolden catalog init acme-catalog --name acme-ml
+    """
+    from mlgolden.catalog_tools.scaffold import init_catalog  # noqa: PLC0415
+
+    dest = init_catalog(folder, name)
+    report = _reporter()
+    report.info(f"created catalog {name} 1.0.0 in {dest}")
+    report.info("next: git init, commit, `mlgolden catalog check`, `mlgolden catalog release 1.0.0`")
+
+
 @catalog_app.command("check")
 def catalog_check(folder: Path = CatalogDirArg) -> None:
     """Report every problem of a catalog, each with its file and line; exit 1 when one is an error.

@@ -209,6 +209,9 @@ def test_release_refuses_a_dirty_tree_a_missing_changelog_and_an_old_version(cli
 
     git_save(repo, "changelog")
     result = cli("catalog", "release", current, "-C", str(repo))
+    assert result.code == 2 and f"tag v{current} already exists" in result.err
+    major, minor, _ = current.split(".")
+    result = cli("catalog", "release", f"{major}.{int(minor) - 1}.9", "-C", str(repo))
     assert result.code == 2 and "not newer" in result.err
     assert git(repo, "tag") == f"v{current}\n" and git(repo, "rev-parse", "HEAD~1") == before
 
@@ -245,3 +248,15 @@ def test_a_release_whose_test_fails_changes_nothing(cli, tmp_path):
     assert result.code == 1 and "catalog test failed, nothing released" in result.err
     assert git(repo, "rev-parse", "HEAD") == head and git(repo, "tag") == f"v{current}\n"
     assert git(repo, "status", "--porcelain") == ""
+
+
+def test_init_copies_the_built_in_catalog_as_a_first_release(cli, tmp_path):
+    dest = tmp_path / "acme"
+    result = cli("catalog", "init", str(dest), "--name", "acme-ml")
+    assert result.code == 0, result.err
+    assert _version(dest) == "1.0.0"
+    assert yaml.safe_load((dest / "catalog.yml").read_text())["name"] == "acme-ml"
+    assert cli("catalog", "check", str(dest)).code == 0
+    assert not list(dest.rglob("__pycache__"))
+    again = cli("catalog", "init", str(dest), "--name", "acme-ml")
+    assert again.code == 2 and "not empty" in again.err

@@ -58,11 +58,12 @@ def release_catalog(folder: Path, version: str, test_opts, progress=None) -> Rel
             hint="commit them (with the changelog section) first",
         )
     previous = str(read_yaml(root / "catalog.yml", what="catalog file")["version"])
-    if parse_version(previous) is not None and version_key(version) <= version_key(previous):
-        raise UsageError(f"{version} is not newer than the catalog's version {previous}")
     tag = f"v{version}"
     if tag in gitops.list_tags(str(root)):
         raise UsageError(f"tag {tag} already exists in {root}")
+    # a newer version, or the one catalog.yml already names when it was never released
+    if parse_version(previous) is not None and version_key(version) < version_key(previous):
+        raise UsageError(f"{version} is not newer than the catalog's version {previous}")
     if changelog_section(root, version) is None:
         raise UsageError(
             f"no changelog section for {version}",
@@ -70,7 +71,7 @@ def release_catalog(folder: Path, version: str, test_opts, progress=None) -> Rel
         )
 
     builtin = root == builtin_root().resolve()
-    archive = archive_version(root, previous) if builtin else None
+    archive = archive_version(root, previous) if builtin and previous != version else None
     catalog_yml = root / "catalog.yml"
     original = catalog_yml.read_text(encoding="utf-8")
     try:
@@ -83,7 +84,8 @@ def release_catalog(folder: Path, version: str, test_opts, progress=None) -> Rel
         raise
     identity = gitops.identity_env(root)
     gitops.run(root, "add", "--", "catalog.yml", *([str(archive.relative_to(root))] if archive else []))
-    gitops.run(root, "commit", "--quiet", "--no-verify", "-m", f"Release catalog {version}", env=identity)
+    if gitops.run(root, "diff", "--cached", "--quiet", check=False).status != 0:  # not a first release
+        gitops.run(root, "commit", "--quiet", "--no-verify", "-m", f"Release catalog {version}", env=identity)
     gitops.run(root, "tag", "--annotate", "-m", f"catalog {version}", "--", tag, env=identity)
     return ReleaseResult(root, previous, version, gitops.head(root), tag, archive)
 
