@@ -48,7 +48,17 @@ CatalogOpt = typer.Option(
     help="Catalog: a directory or git repository (path or URL). Default: built-in.",
 )
 RefOpt = typer.Option(
-    None, "--ref", metavar="REF", help="Catalog version (git tag, branch or commit). Default: newest tag."
+    None,
+    "--ref",
+    metavar="REF",
+    help="Catalog version (git tag, branch or commit; WORKTREE: a local git catalog's working tree "
+    "with its uncommitted changes). Default: newest tag.",
+)
+RelocatedCatalogOpt = typer.Option(
+    None,
+    "--catalog",
+    metavar="SOURCE",
+    help="The project's catalog moved or mirrored elsewhere (path or URL); recorded on the next upgrade.",
 )
 
 
@@ -200,6 +210,7 @@ def upgrade(
     no_input: bool = typer.Option(
         False, "--no-input", help="Never prompt: questions the new version adds take their defaults."
     ),
+    catalog: str | None = RelocatedCatalogOpt,
 ) -> None:
     """Take a newer template version (or changed answers) with a three-way merge.
 
@@ -222,7 +233,14 @@ def upgrade(
     from mlgolden.upgrade import UpgradeOptions  # noqa: PLC0415
 
     opts = UpgradeOptions(
-        ref=ref, sets=set_, pattern=pattern, check=check, dry_run=dry_run, platform_file=platform, trust=trust
+        ref=ref,
+        sets=set_,
+        pattern=pattern,
+        check=check,
+        dry_run=dry_run,
+        platform_file=platform,
+        trust=trust,
+        catalog=catalog,
     )
     single = len(paths or []) <= 1 and repos is None
     if single and not (no_input or check or dry_run) and sys.stdin.isatty() and sys.stdout.isatty():
@@ -249,6 +267,7 @@ def validate(
     build: bool = typer.Option(
         False, "--build", help="Also build the image and smoke-test it (needs a Docker engine)."
     ),
+    catalog: str | None = RelocatedCatalogOpt,
 ) -> None:
     """Check that a generated project still follows the golden path.
 
@@ -269,7 +288,8 @@ def validate(
 
     if format_ not in FORMATS:
         raise UsageError(f"unknown format {format_!r}", hint=f"choose one of: {', '.join(FORMATS)}")
-    result = validate_project(path, Options(strict=strict, require_tools=require_tools, build=build))
+    options = Options(strict=strict, require_tools=require_tools, build=build, catalog=catalog)
+    result = validate_project(path, options)
     raise typer.Exit(validate_report.emit(result, format_, output, _reporter()))
 
 
@@ -290,19 +310,24 @@ def patterns(ctx: typer.Context, catalog: str | None = CatalogOpt, ref: str | No
 def patterns_show(
     ctx: typer.Context,
     name: str = typer.Argument(..., metavar="NAME", autocompletion=pattern_names, help="Pattern name."),
+    catalog: str | None = CatalogOpt,
+    ref: str | None = RefOpt,
 ) -> None:
     """Show a pattern's components, questions and defaults.
 
-    Example:
+    Examples:
 
       \b
       mlgolden patterns show streamlit-demo
+
+      mlgolden patterns show training-pipeline --catalog ../acme-catalog --ref WORKTREE
     """
     from mlgolden.answers import display_value, questions_for
     from mlgolden.catalog import open_catalog
     from mlgolden.platform import load_platform
 
-    catalog, ref = ctx.obj or (None, None)
+    given_catalog, given_ref = ctx.obj or (None, None)
+    catalog, ref = catalog or given_catalog, ref or given_ref
     report = _reporter()
     with open_catalog(catalog, ref) as cat:
         p = cat.pattern(name)
@@ -320,6 +345,152 @@ def patterns_show(
             default = "" if item.default is None else display_value(item.default)
             rows.append((q.id, q.type, default, f"{extra} [when {when}]" if when else extra))
         report.columns(rows, indent=2)
+
+
+# --- mlgolden catalog: for the platform teams who own a catalog -----------------------------
+
+catalog_app = typer.Typer(
+    help="Check, test and release a catalog you own.\n\nExamples:\n\n"
+    "  mlgolden catalog check\n\n  mlgolden catalog test --jobs 4 --format junit -o catalog-test.xml\n\n"
+    "  mlgolden catalog release 1.1.0",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(catalog_app, name="catalog")
+CatalogDirArg = typer.Argument(Path("."), help="The catalog's folder (default: the current directory).")
+
+
+@catalog_app.command("init")
+def catalog_init(
+    folder: Path = typer.Argument(..., help="The new catalog's folder (new or empty)."),
+    name: str = typer.Option(..., "--name", help="The catalog's name, e.g. acme-ml."),
+) -> None:
+    """Start a catalog of your own: a copy of the built-in one, renamed, at version 1.0.0.
+
+    Example:
+
+      mlgolden catalog init acme-catalog --name acme-ml
+    """
+    from mlgolden.catalog_tools.scaffold import init_catalog  # noqa: PLC0415
+
+    dest = init_catalog(folder, name)
+    report = _reporter()
+    report.info(f"created catalog {name} 1.0.0 in {dest}")
+    report.info("next: git init, commit, `mlgolden catalog check`, `mlgolden catalog release 1.0.0`")
+
+
+@catalog_app.command("check")
+def catalog_check(folder: Path = CatalogDirArg) -> None:
+    """Report every problem of a catalog, each with its file and line; exit 1 when one is an error.
+
+    Checks the schema of catalog.yml, platform.yml and the patterns (unknown fields by name), the
+    components and how they fit together, the questions' references (when, choices_from,
+    default_from, min_from, defaults), the Jinja syntax of every template, template files a
+    .gitignore would keep out of git, and a changelog section for the catalog's version.
+
+    Examples:
+
+      mlgolden catalog check
+
+      mlgolden catalog check ../acme-catalog
+    """
+    from mlgolden.catalog_tools.check import check_catalog, summary  # noqa: PLC0415
+
+    report = _reporter()
+    result = check_catalog(folder)
+    for line in summary(result):
+        report.info(line)
+    raise typer.Exit(0 if result.ok else 1)
+
+
+@catalog_app.command("test")
+def catalog_test(
+    folder: str = typer.Argument(
+        ".", help="The catalog's folder (default: the current directory; `builtin`: the built-in one)."
+    ),
+    pattern: str | None = typer.Option(None, "--pattern", "-p", help="Test only this pattern."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, max=32, help="Cases run at once."),
+    matrix: str = typer.Option(
+        "pairwise",
+        "--matrix",
+        metavar="pairwise|flips|defaults",
+        help="Answers per pattern: every pair of yes/no and choice values (default), each value once, "
+        "or the defaults only.",
+    ),
+    project_tests: bool = typer.Option(
+        False, "--project-tests", help="Also run each project's own `make install test lint`."
+    ),
+    upgrade: bool = typer.Option(
+        True, "--upgrade/--no-upgrade", help="Also upgrade each pattern from the previous version."
+    ),
+    format_: str = typer.Option("text", "--format", "-f", metavar="text|junit", help="Report format."),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Write the report to FILE (people still get the text)."
+    ),
+) -> None:
+    """Render every pattern over a matrix of answers from the working tree (uncommitted changes
+    included), validate each render with --require-tools, upgrade each pattern from the previous
+    version; exit 1 when a case fails. Put this one command in your catalog's CI.
+
+    Examples:
+
+      mlgolden catalog test
+
+      mlgolden catalog test ../acme-catalog --jobs 4 --format junit -o catalog-test.xml
+
+      mlgolden catalog test --pattern live-service --matrix flips --project-tests
+    """
+    from mlgolden.catalog_tools.matrix import TestOptions, test_catalog, text_lines, to_junit  # noqa: PLC0415
+
+    if format_ not in ("text", "junit"):
+        raise UsageError(f"unknown format {format_!r}", hint="choose one of: text, junit")
+    report = _reporter()
+    opts = TestOptions(
+        pattern=pattern, jobs=jobs, matrix=matrix, project_tests=project_tests, upgrade=upgrade
+    )
+    done = lambda r: typer.echo(f"{'pass' if r.passed else 'FAIL'}  {r.case.name}", err=True)  # noqa: E731
+    result = test_catalog(folder, opts, progress=done)
+    if format_ == "junit" and output is None:
+        typer.echo(to_junit(result), nl=False)
+    else:
+        for line in text_lines(result):
+            report.info(line)
+        if output is not None:
+            output.write_text(
+                to_junit(result) if format_ == "junit" else "\n".join(text_lines(result)) + "\n"
+            )
+    raise typer.Exit(0 if result.ok else 1)
+
+
+@catalog_app.command("release")
+def catalog_release(
+    version: str = typer.Argument(..., help="The new version, e.g. 1.2.0."),
+    folder: Path = typer.Option(Path("."), "--dir", "-C", help="The catalog's folder (default: here)."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, max=32, help="Test cases run at once."),
+    matrix: str = typer.Option("pairwise", "--matrix", metavar="pairwise|flips|defaults", help="See `test`."),
+    project_tests: bool = typer.Option(False, "--project-tests", help="See `test`."),
+) -> None:
+    """Release a catalog version: refuse without a changelog section for VERSION or with
+    uncommitted changes; bump `version` in catalog.yml, run `check` and `test`, commit, tag vVERSION.
+    For the built-in catalog the outgoing version is archived into mlgolden/releases/ first.
+
+    Examples:
+
+      mlgolden catalog release 1.1.0
+
+      mlgolden catalog release 2.0.0 -C ../acme-catalog --jobs 4
+    """
+    from mlgolden.catalog_tools.matrix import TestOptions  # noqa: PLC0415
+    from mlgolden.catalog_tools.release import release_catalog  # noqa: PLC0415
+
+    report = _reporter()
+    opts = TestOptions(jobs=jobs, matrix=matrix, project_tests=project_tests)
+    done = lambda r: typer.echo(f"{'pass' if r.passed else 'FAIL'}  {r.case.name}", err=True)  # noqa: E731
+    result = release_catalog(folder, version, opts, progress=done)
+    report.info(f"released catalog {result.version} (was {result.previous}): tag {result.tag}")
+    if result.archive is not None:
+        report.info(f"archived {result.previous} to {result.archive}")
+    report.info(f"publish it: git -C {result.folder} push --follow-tags")
 
 
 def _on_signal(signum, frame):

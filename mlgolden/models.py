@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 Scalar = str | bool | int
 
@@ -267,6 +267,8 @@ class CatalogRef(Strict):
     source: str
     version: str
     commit: str | None = None
+    # the source exactly as the answers file spells it (``source`` may be resolved or relocated)
+    _as_written: str | None = PrivateAttr(default=None)
 
 
 class IgnoreRule(Strict):

@@ -143,7 +143,7 @@ def _render_in_place(catalog, pattern, questions, answers, platform, target: Pat
         _remove_created(created)
         raise UsageError(f"cannot write to {output_dir}: {exc.strerror}") from None
     try:
-        project = render_project(catalog, pattern, questions, answers, platform, staging)
+        project = render_project(catalog, pattern, questions, answers, platform, staging, home=target)
         files = sorted(str(p.relative_to(project)) for p in project.rglob("*") if p.is_file())
         commit = gitops.init_and_commit(
             project, f"Generate {pattern.name} project from mlgolden catalog {catalog.version}"

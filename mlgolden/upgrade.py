@@ -30,7 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mlgolden import gitops
+from mlgolden import gitops, migrations
 from mlgolden.answers import AnswerError, applies, coerce, parse_set_options, questions_for
 from mlgolden.catalog import BUILTIN, available_versions, open_catalog, parse_version, version_key
 from mlgolden.errors import Interrupted, MlgoldenError, NotApplied, UsageError
@@ -52,6 +52,7 @@ class UpgradeOptions:
     dry_run: bool = False
     platform_file: Path | None = None
     trust: bool = False
+    catalog: str | None = None  # --catalog: the recorded catalog moved or mirrored elsewhere
     branch: bool = False  # fleet mode: work on mlgolden/upgrade-<version>
     ask: Callable | None = None  # the interview for questions the new version adds (None: defaults)
 
@@ -103,7 +104,7 @@ def upgrade_repo(path: Path, opts: UpgradeOptions) -> Outcome:
     """Upgrade one project; refusals raise UsageError, the rest is in the Outcome."""
     writes = not (opts.check or opts.dry_run)
     where = inspect(path, need_clean=writes)
-    manifest = read_manifest(where.folder)
+    manifest = read_manifest(where.folder, catalog=opts.catalog)
     target = pick_target(manifest, opts.ref)
     if opts.check:  # cheap: no render, no checkout of the catalog
         return check(where, manifest, target)
@@ -138,10 +139,12 @@ def _upgrade(where: Location, manifest: Manifest, target: Target, opts: UpgradeO
         outcome.notes += _answer_notes(plan)
         merged = merge(plan, base, target_commit, Path(tmp), outcome)
         if opts.dry_run:
-            return dry_run(plan, base, target_commit, merged, outcome)
-        # Migrations and other edits of the merged content go here: after the merge is computed
-        # (``merge.tree``), before anything is written to the repository.
-        return apply(plan, target_commit, merged, outcome)
+            outcome = dry_run(plan, base, target_commit, merged, outcome)
+        else:
+            # Migrations and other edits of the merged content belong here: after the merge is
+            # computed (``merge.tree``), before anything is written to the repository.
+            outcome = apply(plan, target_commit, merged, outcome)
+        return migrations.after_upgrade(plan, catalog, base, target_commit, outcome, trust=opts.trust)
 
 
 def upgrade_branch(version: str) -> str:
@@ -317,6 +320,7 @@ def commit_renders(plan: Plan, catalog, tmp: Path, *, trust: bool = False) -> tu
             recorded_platform(manifest),
             tmp / "base",
             validate_config=validate_config,
+            home=plan.root,
         )
     target_dir = render_answers(
         catalog,
@@ -326,6 +330,7 @@ def commit_renders(plan: Plan, catalog, tmp: Path, *, trust: bool = False) -> tu
         tmp / "target",
         validate_config=validate_config,
         origin="--set",
+        home=plan.root,
     )
     taken = read_manifest(target_dir).answers
     plan.new_answers = {k: v for k, v in taken.items() if k not in plan.answers}
