@@ -379,6 +379,13 @@ def collect(
     return answers
 
 
+# The only question ids the engine relies on; every catalog's shared questions must include them
+# (checked when the catalog is opened). Everything else a catalog asks is data for its templates.
+REQUIRED_QUESTIONS = {
+    "project_name": "the project's name: its slug names the folder, the package and the resources",
+}
+
+
 def inapplicable(
     questions: list[Resolved], answers: dict[str, Scalar], layers: list[tuple[str, dict[str, Any]]]
 ) -> list[str]:
@@ -416,6 +423,7 @@ def revise(questions: list[Resolved], answers: dict[str, Scalar], ask) -> dict[s
 
 
 def derived(answers: dict[str, Scalar]) -> dict[str, str]:
-    """Values computed from the answers, never asked."""
+    """Values computed from the answers, never asked: the names the engine derives from the
+    required ``project_name``."""
     slug = slugify(str(answers["project_name"]))
     return {"project_slug": slug, "package_name": slug.replace("-", "_")}
