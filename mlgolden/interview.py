@@ -75,7 +75,8 @@ class Interview:
             return self._ask(self.q.select(question.prompt, choices=choices, default=start, **self.kwargs))
         text = "" if default is None else str(default)
         while True:
-            text = self._ask(self.q.text(question.prompt, default=text, **self.kwargs))
+            prompt = self.q.password if question.secret else self.q.text  # a secret is not echoed
+            text = self._ask(prompt(question.prompt, default=text, **self.kwargs))
             try:
                 value = coerce(item, text, answers)
                 if item.id in self.extra_checks:
@@ -115,8 +116,10 @@ class Interview:
 
     def _edit(self, questions: list[Resolved], answers: dict[str, Scalar]) -> dict[str, Scalar]:
         asked = [item for item in questions if item.id in answers]
+        width = self.console.width - 6  # the menu's pointer and margin
         choices = [
-            self.q.Choice(f"{item.label}: {display_value(answers[item.id])}", value=item.id) for item in asked
+            self.q.Choice(_fit(f"{item.label}: {_shown(item, answers[item.id])}", width), value=item.id)
+            for item in asked
         ]
         choices.append(self.q.Choice("Back to the summary", value=BACK))
         chosen = self._ask(self.q.select("Edit which answer?", choices=choices, **self.kwargs))
@@ -140,10 +143,18 @@ class Interview:
         table.add_column(overflow="fold")
         for item in questions:
             if item.id in answers:
-                shown = "(hidden)" if item.question.secret else display_value(answers[item.id])
-                table.add_row(item.label, shown)
+                table.add_row(item.label, _shown(item, answers[item.id]))
         for label, value in extra:
             table.add_row(label, value)
         self._say("")
         self._say("Summary", "bold")
         self.console.print(table)
+
+
+def _fit(text: str, width: int) -> str:
+    """One menu line: a long answer ends in an ellipsis instead of being cut at the edge."""
+    return text if len(text) <= width else text[: max(width - 1, 10)] + "…"
+
+
+def _shown(item: Resolved, value: Scalar) -> str:
+    return "(hidden)" if item.question.secret else display_value(value)
