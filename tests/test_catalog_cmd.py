@@ -121,6 +121,8 @@ def test_answer_matrix_covers_every_pair_of_values(catalog):
     full = [{**defaults, **row} for row in rows]
     for (a, values_a), (b, values_b) in itertools.combinations(factors.items(), 2):
         for va, vb in itertools.product(values_a, values_b):
+            if {a, b} == {"gpu", "inference_mode"} and "service" in (va, vb):
+                continue  # gpu is asked only when the demo runs the model itself (local)
             assert any(r[a] == va and r[b] == vb for r in full), (a, va, b, vb)
     assert rows[0] == {} and len(rows) < 3 * 4 * 2 * 2  # pairwise, not the full product
     assert len(flips) == 1 + 1 + 2 + 3 + 1

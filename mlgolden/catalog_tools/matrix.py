@@ -213,6 +213,7 @@ def _pairwise(factors, defaults: dict[str, Any], applied) -> list[dict[str, Any]
         for fid, values in factors:
             if fid not in row:
                 row[fid] = max(values, key=lambda v: len(pairs({**row, fid: v}) & uncovered))
+        row = _make_applicable(row, ((a, va), (b, vb)), factors, applied, pairs)
         covered = pairs(applied(row)) & uncovered
         uncovered -= covered | {((a, va), (b, vb))}  # an infeasible pair (a `when`) is dropped
         if covered:
@@ -335,3 +336,19 @@ def to_junit(report: TestReport) -> str:
         if not r.passed:
             ET.SubElement(case, "failure", message=r.detail[:500]).text = r.detail
     return ET.tostring(ET.ElementTree(suite).getroot(), encoding="unicode", xml_declaration=True) + "\n"
+
+
+def _make_applicable(row: dict[str, Any], seed, factors, applied, pairs) -> dict[str, Any]:
+    """``row`` with one other answer changed where that makes both questions of ``seed`` apply
+    (e.g. ``gpu`` only applies with ``inference_mode=local``); unchanged when none does."""
+    if seed in pairs(applied(row)):
+        return row
+    fixed = {seed[0][0], seed[1][0]}
+    for fid, values in factors:
+        if fid in fixed:
+            continue
+        for value in values:
+            trial = {**row, fid: value}
+            if seed in pairs(applied(trial)):
+                return trial
+    return row
