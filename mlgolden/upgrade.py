@@ -481,7 +481,7 @@ def state(plan: Plan, merged: Merged) -> str:
     if gitops.dirty_paths(root, plan.where.prefix):
         return (
             f"files under {plan.where.folder} could not all be put back: run "
-            f"`git checkout HEAD -- {plan.where.prefix or '.'}` to restore them"
+            f"`git -C {plan.root} checkout --no-overlay HEAD -- {plan.where.prefix or '.'}` to restore them"
         )
     return "the repository is as it was"
 

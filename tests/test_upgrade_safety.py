@@ -296,3 +296,16 @@ def test_symlinks_of_a_trusted_catalog_and_non_utf8_files_survive_new_and_upgrad
         assert (proj / "latin1[1].txt").read_bytes() == latin1
         assert git(proj, "ls-files", "-s", "tools-link").startswith("120000")
         assert git(proj, "status", "--porcelain") == ""
+
+
+def test_a_hook_that_refuses_the_ref_update_leaves_the_repo_as_before(cli, project):
+    """git writes the work tree, then a reference-transaction hook refuses to move the branch:
+    the files git already wrote are put back, exit 3 (not 1), one line saying so."""
+    hook = project / ".git/hooks/reference-transaction"
+    hook.write_text('#!/bin/sh\nif [ "$1" = prepared ] && grep -q refs/heads/; then exit 1; fi\nexit 0\n')
+    hook.chmod(0o755)
+    before = state(project)
+    result = cli("upgrade", str(project), "--ref", "v1.1.0")
+    assert result.code == 3, result.out + result.err
+    assert "the repository is as it was" in result.err and len(result.err.strip().splitlines()) == 1
+    assert state(project) == before
