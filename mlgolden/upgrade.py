@@ -463,9 +463,10 @@ def _failed(plan: Plan, merged: Merged, touched: list[str], result: gitops.GitRe
     detail = (result.stderr.strip().splitlines() or ["(no message)"])[-1]
     root = plan.root
     try:
-        if gitops.in_progress(root) == "cherry-pick":
-            gitops.abort_cherry_pick(root)
-        gitops.restore(root, merged.head, touched)
+        with gitops.deferred_signals():  # putting back must not stop half-way either
+            if gitops.in_progress(root) == "cherry-pick":
+                gitops.abort_cherry_pick(root)
+            gitops.restore(root, merged.head, touched)
     except gitops.OperationError:
         pass
     return f"upgrade not applied: git failed ({detail}); {state(plan, merged)}"

@@ -146,6 +146,8 @@ def test_monorepo_folders_upgrade_independently(cli, tmp_path, catalog):
     git(mono, "reset", "--quiet", "--", "README.md")
     check = cli("upgrade", str(mono / "services/fraud"), "--check")
     assert check.code == 1 and "current 1.0.0" in check.out
+    validate = cli("validate", str(mono / "services/churn"))
+    assert validate.code in (0, 1) and "not an mlgolden project" not in validate.err, validate.err
     root = cli("upgrade", str(mono))
     assert root.code == 2 and f"{mono} is not an mlgolden project" in root.err
     fleet = tmp_path / "fleet.txt"
