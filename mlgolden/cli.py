@@ -1,8 +1,9 @@
 """The command line: typer only. Each command parses options, calls one service, maps the result
 to an exit code. Heavy modules are imported inside the commands so that start-up stays fast.
 
-Exit codes: 0 success, 1 an operation or check failed, 2 usage error or refused input,
-130 interrupted (nothing written).
+Exit codes: 0 success, 1 an operation or check failed (for upgrade: conflicts), 2 usage error or
+refused input, 3 an upgrade could not be applied (the repo is as before, or the message says the
+command to run), 130 interrupted (nothing written).
 """
 
 from __future__ import annotations

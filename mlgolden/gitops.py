@@ -53,9 +53,9 @@ def _execute(
     cwd: Path | str,
     args: list[str],
     env: dict[str, str],
-    stdin: bytes | None = None,
     *,
     own_group: bool = False,
+    data: bytes | None = None,
 ) -> tuple[int, bytes, bytes]:
     """Run ``git ARGS``; on an interrupt, let git finish what it started (no lock left behind)."""
     import subprocess  # noqa: PLC0415
@@ -65,7 +65,7 @@ def _execute(
             ["git", *args],
             cwd=str(cwd),
             env=env,
-            stdin=subprocess.DEVNULL if stdin is None else subprocess.PIPE,
+            stdin=subprocess.DEVNULL if data is None else subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             start_new_session=own_group,
@@ -73,7 +73,7 @@ def _execute(
     except FileNotFoundError as exc:
         raise UsageError("git is not installed or not on PATH", hint="install git") from exc
     try:
-        out, err = proc.communicate(stdin)
+        out, err = proc.communicate(data)
     except BaseException:
         proc.communicate()
         raise
@@ -103,7 +103,7 @@ def run(
     """Run ``git ARGS`` in ``cwd`` (``stdin`` as its input); with ``check`` a failure raises
     OperationError."""
     data = stdin.encode("utf-8", "surrogateescape") if stdin is not None else None
-    status, out, err = _execute(cwd, list(args), _env(env), data, own_group=own_group)
+    status, out, err = _execute(cwd, list(args), _env(env), own_group=own_group, data=data)
     result = GitResult(
         status,
         out.decode("utf-8", "surrogateescape"),
@@ -437,6 +437,20 @@ def edit_tree(
     return run(repo, "write-tree", env=env).stdout.strip()
 
 
+def read_blob(repo: Path, oid: str) -> bytes:
+    status, out, err = _execute(repo, ["cat-file", "blob", oid], _env())
+    if status != 0:
+        raise OperationError(f"cannot read object {oid} in {repo}: {err.decode(errors='replace').strip()}")
+    return out
+
+
+def write_blob(repo: Path, data: bytes) -> str:
+    status, out, err = _execute(repo, ["hash-object", "-w", "--no-filters", "--stdin"], _env(), data=data)
+    if status != 0:
+        raise OperationError(f"cannot store an object in {repo}: {err.decode(errors='replace').strip()}")
+    return out.decode().strip()
+
+
 def untracked_in_the_way(repo: Path, paths: list[str]) -> list[str]:
     """Of the work-tree paths a change would write, the untracked or git-ignored ones in its way:
     the path itself, or a parent of it that is a file (or symlink) where a folder must go."""
@@ -529,6 +543,12 @@ def abort_cherry_pick(repo: Path) -> GitResult:
 
 def resolve_deleted(repo: Path, path: str) -> None:
     run(repo, "rm", "--quiet", "--force", "--", path)
+
+
+def resolve_with(repo: Path, path: str, mode: str, oid: str) -> None:
+    """Settle a conflicted path with a merged object, in the index and the work tree."""
+    run(repo, "update-index", "--cacheinfo", f"{mode},{oid},{path}")
+    run(repo, "checkout", "--", path)
 
 
 def resolve_keep_ours(repo: Path, path: str) -> None:
