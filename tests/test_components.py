@@ -18,7 +18,7 @@ import yaml
 from jinja2 import nodes
 
 from mlgolden.catalog import builtin_root
-from tests.helpers import build_file_tree, copy_builtin_catalog, findings, listing, validate_only
+from tests.helpers import build_file_tree, copy_builtin_catalog, findings, listing, status_of, validate_only
 
 NIGHTLY = """name: nightly-scoring
 title: Nightly scoring
@@ -256,3 +256,23 @@ def test_the_builtin_templates_never_test_the_pattern_name():
     ):
         assert _tests_of_pattern(source, env), source
     assert _tests_of_pattern("{{ cookiecutter.pattern|upper }}", env) == []
+
+
+def test_without_terraform_the_pipeline_has_no_terraform_stages_and_validate_agrees(cli, tmp_path):
+    catalog = copy_builtin_catalog(tmp_path / "catalog")
+    build_file_tree(
+        catalog,
+        {
+            "patterns/local-job.yml": "name: local-job\ntitle: Local job\ntier: silver\ndescription: d\n"
+            "components: [base, docker, jenkins, features, batch]\n"
+        },
+    )
+    project = _new(cli, catalog, tmp_path / "out", "local-job")
+    assert not (project / "terraform").exists()
+    stages = re.findall(r"stage\('([^']+)'\)", (project / "Jenkinsfile").read_text())
+    assert stages == ["Lint & Test", "Validate", "Build & Push image", "Register features", "Deploy"]
+    assert status_of(validate_only(project, "jenkins"), "jenkins") in {"passed", "skipped"}
+    # a Terraform file the team adds brings the Terraform stages back into the golden path
+    (project / "main.tf").write_text('terraform {\n  required_version = ">= 1.5.0"\n}\n')
+    messages = findings(validate_only(project, "jenkins"), "jenkins")
+    assert any("the golden stage 'Terraform Plan' is missing" in m for m in messages), messages
