@@ -18,7 +18,7 @@ import yaml
 from jinja2 import nodes
 
 from mlgolden.catalog import builtin_root
-from tests.helpers import build_file_tree, copy_builtin_catalog, findings, listing, validate_only
+from tests.helpers import build_file_tree, copy_builtin_catalog, findings, listing, status_of, validate_only
 
 NIGHTLY = """name: nightly-scoring
 title: Nightly scoring
@@ -256,3 +256,51 @@ def test_the_builtin_templates_never_test_the_pattern_name():
     ):
         assert _tests_of_pattern(source, env), source
     assert _tests_of_pattern("{{ cookiecutter.pattern|upper }}", env) == []
+
+
+def test_without_terraform_the_pipeline_has_no_terraform_stages_and_validate_agrees(cli, tmp_path):
+    catalog = copy_builtin_catalog(tmp_path / "catalog")
+    build_file_tree(
+        catalog,
+        {
+            "patterns/local-job.yml": "name: local-job\ntitle: Local job\ntier: silver\ndescription: d\n"
+            "components: [base, docker, jenkins, features, batch]\n"
+        },
+    )
+    project = _new(cli, catalog, tmp_path / "out", "local-job")
+    assert not (project / "terraform").exists()
+    stages = re.findall(r"stage\('([^']+)'\)", (project / "Jenkinsfile").read_text())
+    assert stages == ["Lint & Test", "Validate", "Build & Push image", "Register features", "Deploy"]
+    assert status_of(validate_only(project, "jenkins"), "jenkins") in {"passed", "skipped"}
+    # a Terraform file the team adds brings the Terraform stages back into the golden path
+    (project / "main.tf").write_text('terraform {\n  required_version = ">= 1.5.0"\n}\n')
+    messages = findings(validate_only(project, "jenkins"), "jenkins")
+    assert any("the golden stage 'Terraform Plan' is missing" in m for m in messages), messages
+
+
+def test_a_catalog_written_before_derived_values_still_gets_base_image(cli, tmp_path):
+    """Templates of earlier catalogs read `base_image`, which the engine used to compute: it stays
+    available from the platform's base images, also without `gpu` or `python_version` questions."""
+    catalog = tmp_path / "tiny"
+    files = {**MINIMAL, "platform.yml": (builtin_root() / "platform.yml").read_text()}
+    files["templates/base/{{cookiecutter.project_slug}}/Dockerfile"] = "FROM {{ cookiecutter.base_image }}\n"
+    build_file_tree(catalog, files)
+    assert cli("new", "--no-input", "--catalog", str(catalog), "-o", str(tmp_path / "out")).code == 0
+    platform = yaml.safe_load(files["platform.yml"])
+    newest = platform["python"].get("default") or sorted(platform["python"]["supported"])[-1]
+    expected = platform["base_images"]["cpu"].replace("{python_version}", str(newest))
+    assert (tmp_path / "out" / "churn-model" / "Dockerfile").read_text() == f"FROM {expected}\n"
+
+
+def test_a_broken_derived_expression_is_one_error_line(cli, tmp_path):
+    catalog = tmp_path / "tiny"
+    files = {**MINIMAL, "platform.yml": (builtin_root() / "platform.yml").read_text()}
+    files["catalog.yml"] += "derived:\n  shout: no_such_answer | upper\n"
+    build_file_tree(catalog, files)
+    result = cli("new", "--no-input", "--catalog", str(catalog), "-o", str(tmp_path / "out"))
+    assert result.code == 2
+    assert (
+        result.err.splitlines()[0]
+        == "error: catalog.yml derived value 'shout': 'no_such_answer' is undefined"
+    )
+    assert listing(tmp_path / "out") == []
