@@ -74,7 +74,7 @@ def test_migrations_run_in_version_order_in_their_own_commit(cli, catalog, proje
     log = git(project, "log", "--format=%s", f"{before}..HEAD").splitlines()
     assert log == [
         "mlgolden migrate 1.0.0 → 1.2.0: 1.1.0/10_first.py, 1.1.0/20_second.py, 1.2.0/10_later.py",
-        "mlgolden upgrade 1.0.0 → 1.2.0",
+        "mlgolden upgrade 1.0.0 → 1.2.0: answers changed (owner_team)",
     ]
     assert "1.2.0" in (project / "README.md").read_text()
     assert git(project, "status", "--porcelain") == ""
