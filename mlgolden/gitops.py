@@ -226,10 +226,10 @@ def ignored_files(folder: Path, paths: list[str]) -> dict[str, str]:
     if not paths:
         return {}
     with tempfile.TemporaryDirectory(prefix="mlgolden-ignore-") as tmp:
-        env = None
+        env = {"GIT_LITERAL_PATHSPECS": "0"}  # check-ignore matches paths, it takes no pathspec magic
         if not is_repo(folder):
             run(tmp, "init", "--quiet", "--bare")
-            env = {"GIT_DIR": tmp, "GIT_WORK_TREE": str(folder)}
+            env.update(GIT_DIR=tmp, GIT_WORK_TREE=str(folder))
         args = ["check-ignore", "--no-index", "--verbose", "-z", "--stdin"]
         result = run(folder, *args, env=env, check=False, stdin="\0".join(paths) + "\0")
     if result.status not in (0, 1):

@@ -214,7 +214,10 @@ def _pairwise(factors, defaults: dict[str, Any], applied) -> list[dict[str, Any]
             if fid not in row:
                 row[fid] = max(values, key=lambda v: len(pairs({**row, fid: v}) & uncovered))
         covered = pairs(applied(row)) & uncovered
-        uncovered -= covered | {((a, va), (b, vb))}  # an infeasible pair (a `when`) is dropped
+        if ((a, va), (b, vb)) not in covered:  # a `when` dropped one: try it on the defaults
+            row = {**defaults, a: va, b: vb}
+            covered = pairs(applied(row)) & uncovered
+        uncovered -= covered | {((a, va), (b, vb))}  # a pair no row can hold (a `when`) is dropped
         if covered:
             rows.append(row)
     return rows
