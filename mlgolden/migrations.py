@@ -77,7 +77,7 @@ def pending(catalog_root: Path, current: str, target: str) -> list[Migration]:
     return sorted(found, key=lambda m: (parse_version(m.version), m.script.name))
 
 
-def after_upgrade(plan, catalog, base: str, target: str, outcome, *, trust: bool = False):
+def after_upgrade(plan, catalog, merged_tree: str, outcome, *, trust: bool = False):
     """Run the catalog's migrations for an upgrade that just happened (or was planned): the one
     call `mlgolden upgrade` makes. Returns the outcome, with the migrations in its notes (or, for
     a dry run, their changes in ``outcome.changes``)."""
@@ -92,7 +92,7 @@ def after_upgrade(plan, catalog, base: str, target: str, outcome, *, trust: bool
                 f"would run migrations {names} (they need --trust: the catalog is not trusted)"
             )
             return outcome
-        return _dry_run(plan, todo, base, target, outcome)
+        return _dry_run(plan, todo, merged_tree, outcome)
     if outcome.result == "conflicts":
         outcome.notes.append(
             f"migrations {names} did not run: they need the merge finished; resolve the conflicts, "
@@ -167,7 +167,7 @@ def _run_in_scratch(plan, todo: list[Migration]) -> str | None:
         scratch = Path(tmp) / "project"
         gitops.run(root, "worktree", "add", "--detach", "--quiet", "--", str(scratch), "HEAD")
         try:
-            run_scripts(plan, todo, scratch)
+            run_scripts(plan, todo, scratch / _prefix(plan))
             gitops.run(scratch, "add", "--all")
             if gitops.run(scratch, "diff", "--cached", "--quiet", check=False).ok:
                 return None
@@ -186,32 +186,34 @@ def _undo_upgrade(root: Path) -> None:
     gitops.run(root, "reset", "--quiet", "--hard", "HEAD~1")
 
 
-def _dry_run(plan, todo: list[Migration], base: str, target: str, outcome):
+def _prefix(plan) -> Path:
+    """The project's folder inside its repository ('.' at the top)."""
+    return plan.where.folder.resolve().relative_to(plan.where.top.resolve())
+
+
+def _dry_run(plan, todo: list[Migration], merged_tree: str, outcome):
     """Run the migrations on a scratch copy of the would-be merge and list what they change."""
     if outcome.conflicts:
         outcome.notes.append(
             f"migrations {', '.join(m.name for m in todo)} would run once the conflicts are resolved"
         )
         return outcome
-    root = plan.root
-    head_tree = gitops.run(root, "rev-parse", "HEAD^{tree}").stdout.strip()
-    ours = gitops.commit_tree(root, head_tree, "mlgolden dry run (the repo as it is)", parent=base)
-    merged = gitops.run(root, "merge-tree", "--write-tree", "--no-messages", ours, target)
-    tree = merged.stdout.splitlines()[0].strip()
     with tempfile.TemporaryDirectory(prefix="mlgolden-migrate-") as tmp:
-        scratch = Path(tmp) / "project"
+        scratch = Path(tmp) / "repo"
         scratch.mkdir()
-        gitops.export_tree(root, tree, scratch)
-        before = _fingerprint(scratch)
+        gitops.export_tree(plan.root, merged_tree, scratch)
+        project = scratch / _prefix(plan)
+        project.mkdir(parents=True, exist_ok=True)
+        before = _fingerprint(project)
         try:
-            run_scripts(plan, todo, scratch)
+            run_scripts(plan, todo, project)
         except OperationError as exc:
             outcome.notes.append(exc.message.replace("; the repository is as it was before the upgrade", ""))
             outcome.exit_code = 1
             return outcome
         except (KeyboardInterrupt, Interrupted):
             raise Interrupted("interrupted; nothing was changed") from None
-        after = _fingerprint(scratch)
+        after = _fingerprint(project)
     for path in sorted(set(before) | set(after)):
         if before.get(path) != after.get(path):
             what = "add" if path not in before else "remove" if path not in after else "modify"

@@ -141,10 +141,8 @@ def _upgrade(where: Location, manifest: Manifest, target: Target, opts: UpgradeO
         if opts.dry_run:
             outcome = dry_run(plan, base, target_commit, merged, outcome)
         else:
-            # Migrations and other edits of the merged content belong here: after the merge is
-            # computed (``merge.tree``), before anything is written to the repository.
             outcome = apply(plan, target_commit, merged, outcome)
-        return migrations.after_upgrade(plan, catalog, base, target_commit, outcome, trust=opts.trust)
+        return migrations.after_upgrade(plan, catalog, merged.tree, outcome, trust=opts.trust)
 
 
 def upgrade_branch(version: str) -> str:
@@ -320,7 +318,7 @@ def commit_renders(plan: Plan, catalog, tmp: Path, *, trust: bool = False) -> tu
             recorded_platform(manifest),
             tmp / "base",
             validate_config=validate_config,
-            home=plan.root,
+            home=plan.where.folder,
         )
     target_dir = render_answers(
         catalog,
@@ -330,7 +328,7 @@ def commit_renders(plan: Plan, catalog, tmp: Path, *, trust: bool = False) -> tu
         tmp / "target",
         validate_config=validate_config,
         origin="--set",
-        home=plan.root,
+        home=plan.where.folder,
     )
     taken = read_manifest(target_dir).answers
     plan.new_answers = {k: v for k, v in taken.items() if k not in plan.answers}

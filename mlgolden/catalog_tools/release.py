@@ -92,7 +92,7 @@ def release_catalog(folder: Path, version: str, test_opts, progress=None) -> Rel
 
 def _prove(root: Path, test_opts, progress) -> None:
     from mlgolden.catalog_tools.check import check_catalog, summary  # noqa: PLC0415
-    from mlgolden.catalog_tools.matrix import test_catalog, text_lines  # noqa: PLC0415
+    from mlgolden.catalog_tools.matrix import test_catalog  # noqa: PLC0415
 
     checked = check_catalog(root)
     if not checked.ok:
@@ -100,7 +100,7 @@ def _prove(root: Path, test_opts, progress) -> None:
         raise OperationError(f"catalog check failed, nothing released: {problems}")
     tested = test_catalog(str(root), test_opts, progress)
     if not tested.ok:
-        failed = [line.split("\n")[0] for line in text_lines(tested) if line.startswith("FAIL")]
+        failed = [f"{r.case.name}: {r.detail}" for r in tested.results if not r.passed]
         raise OperationError(f"catalog test failed, nothing released: {' | '.join(failed[:5])}")
 
 
