@@ -17,9 +17,9 @@ import yaml
 
 from mlgolden.answers import Resolved, coerce, derived
 from mlgolden.catalog import Catalog
+from mlgolden.components import derived_context
 from mlgolden.errors import UsageError
 from mlgolden.models import CatalogRef, Manifest, Pattern, PlatformSettings, Scalar
-from mlgolden.platform import base_image
 
 MANIFEST = ".mlgolden.yml"
 RENDER_LOCK = threading.Lock()
@@ -51,10 +51,10 @@ def build_context(
         pattern_title=pattern.title,
         components=list(pattern.components),
         template_version=catalog.version,
-        base_image=base_image(platform, str(values["python_version"]), bool(values["gpu"])),
         platform=platform.model_dump(),
         _extensions=[BUILTIN_EXTENSION, *catalog.spec.extensions],
     )
+    values.update(derived_context(catalog.spec, pattern, values))
     return {"cookiecutter": values}
 
 
