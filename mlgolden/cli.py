@@ -344,6 +344,7 @@ def features_list(
 @features_app.command("search")
 def features_search(
     text: str = typer.Argument(..., help="Words to find in names, descriptions, fields and tags."),
+    limit: int = typer.Option(50, "--limit", "-n", help="Show the best N matches (0: all)."),
     registry: str | None = RegistryOpt,
     owner: str | None = OwnerOpt,
     team: str | None = TeamOpt,
@@ -355,11 +356,13 @@ def features_search(
     output: Path | None = OutputOpt,
     refresh: bool = RefreshOpt,
 ) -> None:
-    """Search the registry: every word must match; name matches first."""
+    """Search the registry: every word must match; name matches first, then exact feature names."""
     from mlgolden.features import service
 
+    if limit < 0:
+        raise UsageError("--limit must be 0 (all) or more")
     filters = _features_filters(owner, team, entity, classification, tag, kind)
-    _emit(service.search(service.Source(registry, refresh), text, filters, format_), output)
+    _emit(service.search(service.Source(registry, refresh), text, filters, format_, limit), output)
 
 
 @features_app.command("show")

@@ -69,6 +69,9 @@ def test_list_filters_by_team_classification_and_entity(features):
 def test_search_show_and_freshness(features):
     hits = features("search", "fraud tenure")
     assert hits.code == 0 and VIEW_B in hits.out and VIEW_A not in hits.out
+    best = features("search", "customer features", "--limit", "1")
+    assert "1 more match(es)" in best.out and best.out.count("_customer_features ") == 1
+    assert features("search", "x", "--limit", "-1").code == 2
     shown = json.loads(features("show", VIEW_A, "--format", "json").out)
     (view,) = shown
     assert view["last_materialized"] and view["last_materialized"] >= "2026", "materialised in the fixture"

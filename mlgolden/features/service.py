@@ -27,10 +27,16 @@ def list_objects(source: Source, filters: Filters, fmt: str) -> str:
     return formats.listing(catalog, catalog.select(filters), fmt)
 
 
-def search(source: Source, text: str, filters: Filters, fmt: str) -> str:
+def search(source: Source, text: str, filters: Filters, fmt: str, limit: int = 0) -> str:
+    """The best ``limit`` matches (0: all); a table says how many more there are."""
     formats.check_format(fmt)
     catalog = open_catalog(source)
-    return formats.listing(catalog, catalog.search(text, filters), fmt)
+    hits = catalog.search(text, filters)
+    shown = hits[:limit] if limit > 0 else hits
+    text_out = formats.listing(catalog, shown, fmt)
+    if fmt == "table" and len(shown) < len(hits):
+        text_out += f"\n{len(hits) - len(shown)} more match(es); --limit 0 shows all"
+    return text_out
 
 
 def show(source: Source, name: str, fmt: str) -> str:
