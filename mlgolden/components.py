@@ -168,12 +168,22 @@ def pattern_questions(spec: CatalogSpec, pattern: Pattern) -> list[Question]:
 # --- the render context ---------------------------------------------------------------------------
 
 
+# Catalogs written before ``derived:`` existed read ``base_image``, which the engine computed; it
+# stays available, from the platform's base images, unless the catalog derives its own. The
+# expression does without the built-in catalog's questions (``gpu``, ``python_version``).
+COMPATIBLE_DERIVED = {
+    "base_image": "(platform.base_images.gpu if gpu is defined and gpu else platform.base_images.cpu)"
+    " | replace('{python_version}', python_version if python_version is defined"
+    " else platform.python.default)",
+}
+
+
 def derived_context(spec: CatalogSpec, pattern: Pattern, values: dict[str, Any]) -> dict[str, Any]:
     """The context the components add to ``values`` (answers, names and ``platform``)."""
     names = {"package_name": values["package_name"], "project_slug": values["project_slug"]}
     context = stack(spec, list(pattern.components), names).context(spec)
-    if spec.derived:
-        context.update(_evaluate(spec.derived, {**values, **context}))
+    expressions = {**COMPATIBLE_DERIVED, **spec.derived}
+    context.update(_evaluate(expressions, {**values, **context}))
     return context
 
 
