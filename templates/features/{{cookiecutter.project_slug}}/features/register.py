@@ -98,19 +98,28 @@ def owned_objects(store) -> list[tuple[str, Any]]:
     return found
 
 
+def owner_of(item) -> str:
+    """An object's owner: Feast's `owner` field, else (objects registered before it was set) the
+    team/repository of its tags."""
+    tags = item.tags or {}
+    return item.owner or f"{tags.get('team', '?')}/{tags.get('owner', '?')}"
+
+
 def check_ownership(store, defs) -> list[str]:
-    """Names of ours that another repo already registered: applying them would take them over."""
+    """Objects of ours that another repository (or team) owns: applying would take them over."""
     ours = {obj.name for obj in defs.OBJECTS}
     problems = []
     for kind, item in owned_objects(store):
-        owner = (item.tags or {}).get("owner")
-        if item.name in ours and owner != defs.OWNER:
-            problems.append(f"{kind} {item.name!r} belongs to {owner or 'nobody'!r}")
+        owner = owner_of(item)
+        if item.name in ours and owner != defs.OWNER_ID:
+            mine = defs.OWNER_ID
+            problems.append(f"{kind} {item.name!r} is owned by {owner!r}, not by this repository {mine!r}")
     return problems
 
 
 def is_ours(obj, defs) -> bool:
-    return obj.name.startswith(defs.PREFIX + "_") and (obj.tags or {}).get("owner") == defs.OWNER
+    tagged = (obj.tags or {}).get("owner") == defs.OWNER
+    return obj.name.startswith(defs.PREFIX + "_") and tagged and obj.owner == defs.OWNER_ID
 
 
 def cmd_apply(args) -> int:
