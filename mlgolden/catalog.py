@@ -8,6 +8,8 @@ archives in ``mlgolden/releases/`` so that old projects can always be re-rendere
 
 from __future__ import annotations
 
+import copy
+import logging
 import os
 import re
 import tarfile
@@ -15,16 +17,19 @@ import tempfile
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from mlgolden import components, gitops
 from mlgolden.answers import REQUIRED_QUESTIONS
 from mlgolden.errors import UsageError
-from mlgolden.loading import load_model, read_yaml
+from mlgolden.loading import load_model, parse_model, read_yaml
 from mlgolden.models import CatalogSpec, Pattern
 
 BUILTIN = "builtin"
 PACKAGE_DIR = Path(__file__).resolve().parent
 RELEASES_DIR = PACKAGE_DIR / "releases"
+WORKTREE = "WORKTREE"  # --ref WORKTREE: a git catalog's working tree, uncommitted changes included
+LOG = logging.getLogger("mlgolden")
 VERSION_TAG = re.compile(r"^v?(\d+)\.(\d+)\.(\d+)$")
 
 
@@ -60,6 +65,9 @@ class Catalog:
     version: str
     commit: str | None = None
     trusted: bool = False
+    origin: str | None = None  # where its files really are, for messages (not a temporary copy)
+    origin_note: str = ""  # e.g. "at tag v1.2.0"
+    recorded_as: str | None = None  # how a project's answers file already names this catalog
     _tmp: tempfile.TemporaryDirectory | None = field(default=None, repr=False)
 
     def __enter__(self) -> Catalog:
@@ -76,17 +84,22 @@ class Catalog:
     @cached_property
     def spec(self) -> CatalogSpec:
         path = self.root / "catalog.yml"
-        spec = load_model(CatalogSpec, path, what="catalog file")
+        spec = parse_model(  # read once per process (the version was read from it already)
+            CatalogSpec,
+            _read_catalog_file(path, self.shown(path)),
+            origin=f"catalog file {self.shown(path)}",
+            source=path,
+        )
         asked = {q.id for q in spec.questions}
         for qid, why in REQUIRED_QUESTIONS.items():
             if qid not in asked:
                 raise UsageError(
-                    f"catalog file {path}: questions must include {qid!r} ({why})",
+                    f"catalog file {self.shown(path)}: questions must include {qid!r} ({why})",
                     hint="the engine relies on no other question",
                 )
         problem = components.catalog_problem(spec)
         if problem:
-            raise UsageError(f"catalog file {path}: {problem}")
+            raise UsageError(f"catalog file {self.shown(path)}: {problem}")
         return spec
 
     @cached_property
@@ -96,13 +109,15 @@ class Catalog:
             raise UsageError(f"catalog {self.source} has no patterns/ folder")
         found: dict[str, Pattern] = {}
         for path in sorted(folder.glob("*.y*ml")):
-            pattern = load_model(Pattern, path, what="pattern file")
+            pattern = self.load(Pattern, path, what="pattern file")
             if pattern.name != path.stem:
-                raise UsageError(f"pattern file {path}: name {pattern.name!r} must match the file name")
+                raise UsageError(
+                    f"pattern file {self.shown(path)}: name {pattern.name!r} must match the file name"
+                )
             unknown = [c for c in pattern.components if c not in self.spec.components]
             if unknown:
                 raise UsageError(
-                    f"pattern file {path}: unknown component {unknown[0]!r}",
+                    f"pattern file {self.shown(path)}: unknown component {unknown[0]!r}",
                     hint=f"known: {', '.join(self.spec.components)}",
                 )
             missing = [c for c in pattern.components if not self.template_dir(c).is_dir()]
@@ -110,11 +125,11 @@ class Catalog:
                 raise UsageError(f"pattern {pattern.name}: no templates/{missing[0]}/ in the catalog")
             problem = components.pattern_problem(self.spec, pattern.components)
             if problem:
-                raise UsageError(f"pattern file {path}: {problem}")
+                raise UsageError(f"pattern file {self.shown(path)}: {problem}")
             try:
                 pattern.questions = components.pattern_questions(self.spec, pattern)
             except UsageError as exc:
-                raise UsageError(f"pattern file {path}: {exc.message}") from None
+                raise UsageError(f"pattern file {self.shown(path)}: {exc.message}") from None
             found[pattern.name] = pattern
         if not found:
             raise UsageError(f"catalog {self.source} has no patterns in patterns/")
@@ -126,6 +141,17 @@ class Catalog:
         except KeyError:
             known = ", ".join(self.patterns)
             raise UsageError(f"unknown pattern {name!r}", hint=f"choose one of: {known}") from None
+
+    def shown(self, path: Path) -> str:
+        """``path`` (inside :attr:`root`) as the user knows it: in the catalog's own directory or
+        repository (at its ref), never in the temporary copy it was read from."""
+        if self.origin is None:
+            return str(path)
+        note = f" ({self.origin_note})" if self.origin_note else ""
+        return f"{self.origin.rstrip('/')}/{path.relative_to(self.root).as_posix()}{note}"
+
+    def load(self, model, path: Path, *, what: str):
+        return load_model(model, path, what=what, shown=self.shown(path))
 
     def template_dir(self, component: str) -> Path:
         return self.root / "templates" / component
@@ -153,8 +179,21 @@ def parse_tag(tag: str) -> str:
     return tag.removeprefix("v")
 
 
+def _read_catalog_file(path: Path, shown: str | None = None) -> Any:
+    """catalog.yml, parsed once per process and file version (the built-in one is read for its
+    version, then for its questions)."""
+    stat = path.stat() if path.is_file() else None
+    key = (str(path), stat and (stat.st_mtime_ns, stat.st_size))
+    if key not in _CATALOG_FILES:
+        _CATALOG_FILES[key] = read_yaml(path, what="catalog file", shown=shown)
+    return copy.deepcopy(_CATALOG_FILES[key])  # callers may change what they get
+
+
+_CATALOG_FILES: dict[tuple, Any] = {}
+
+
 def _builtin_current_version() -> str:
-    data = read_yaml(builtin_root() / "catalog.yml", what="catalog file")
+    data = _read_catalog_file(builtin_root() / "catalog.yml")
     return str(data["version"])
 
 
@@ -189,11 +228,15 @@ def open_catalog(source: str | None = None, ref: str | None = None, *, trust: bo
         return _open_builtin(ref)
     trust = trust or trusted_by_settings(source)
     if gitops.is_git_source(source):
+        if ref == WORKTREE and not gitops.looks_like_url(source):
+            return _open_worktree(Path(source), trusted=trust)
+        if ref is None and not gitops.looks_like_url(source):
+            _say_uncommitted(Path(source))
         return _open_git(source, ref, trusted=trust)
     path = Path(source)
     if not path.is_dir():
         raise UsageError(f"catalog {source} does not exist", hint="pass a directory or a git URL")
-    if ref is not None:
+    if ref not in (None, WORKTREE):
         raise UsageError(f"--ref needs a git catalog; {source} is a plain directory")
     catalog = Catalog(root=path.resolve(), source=str(path.resolve()), version="", trusted=trust)
     catalog.version = str(catalog.spec.version)
@@ -212,7 +255,14 @@ def _open_builtin(ref: str | None) -> Catalog:
     tmp = tempfile.TemporaryDirectory(prefix="mlgolden-catalog-")
     with tarfile.open(archive) as bundle:
         bundle.extractall(tmp.name, filter="data")
-    return Catalog(root=Path(tmp.name), source=BUILTIN, version=wanted, trusted=True, _tmp=tmp)
+    return Catalog(
+        root=Path(tmp.name),
+        source=BUILTIN,
+        version=wanted,
+        trusted=True,
+        origin=str(archive),
+        _tmp=tmp,
+    )
 
 
 def _open_git(source: str, ref: str | None, *, trusted: bool) -> Catalog:
@@ -233,7 +283,14 @@ def _open_git(source: str, ref: str | None, *, trusted: bool) -> Catalog:
     tmp = tempfile.TemporaryDirectory(prefix="mlgolden-catalog-")
     gitops.export_tree(repo, commit, Path(tmp.name))
     catalog = Catalog(
-        root=Path(tmp.name), source=_source_id(source), version="", commit=commit, trusted=trusted, _tmp=tmp
+        root=Path(tmp.name),
+        source=_source_id(source),
+        version="",
+        commit=commit,
+        trusted=trusted,
+        origin=_source_id(source),
+        origin_note=f"tag {tag}" if tag else f"{ref} = {commit[:12]}",
+        _tmp=tmp,
     )
     catalog.version = parse_tag(tag) if tag else str(catalog.spec.version)
     return catalog
@@ -241,3 +298,75 @@ def _open_git(source: str, ref: str | None, *, trusted: bool) -> Catalog:
 
 def _source_id(source: str) -> str:
     return source if gitops.looks_like_url(source) else str(Path(source).resolve())
+
+
+# --- working trees and portable sources ------------------------------------------------------
+
+
+def _say_uncommitted(repo: Path) -> None:
+    """A catalog's uncommitted work is never used silently, nor silently ignored."""
+    changed = gitops.worktree_changes(repo)
+    if changed:
+        more = f" and {len(changed) - 1} more" if len(changed) > 1 else ""
+        LOG.warning(
+            f"warning: catalog {repo} has uncommitted changes ({changed[0]}{more}); using its newest "
+            f"tag without them (pass --ref {WORKTREE} to use the working tree)"
+        )
+
+
+def _open_worktree(repo: Path, *, trusted: bool) -> Catalog:
+    """The files of a git catalog's working tree as they are now: tracked and untracked, without
+    git-ignored ones (exactly what the next commit of everything would hold)."""
+    import shutil  # noqa: PLC0415
+
+    tmp = tempfile.TemporaryDirectory(prefix="mlgolden-catalog-")
+    for rel in gitops.worktree_files(repo):
+        src, dest = repo / rel, Path(tmp.name) / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        if src.is_symlink():
+            dest.symlink_to(os.readlink(src))
+        elif src.is_file():
+            shutil.copy2(src, dest)
+    catalog = Catalog(
+        root=Path(tmp.name),
+        source=_source_id(str(repo)),
+        version="",
+        trusted=trusted,
+        origin=str(repo.resolve()),
+        origin_note="working tree",
+        _tmp=tmp,
+    )
+    catalog.version = str(catalog.spec.version)
+    return catalog
+
+
+def recorded_source(catalog: Catalog, project_dir: Path) -> str:
+    """How a project records where its catalog is, so that it stays usable on other machines:
+    the built-in catalog and URLs as they are; a local git catalog as its remote URL when it has
+    one; any other local catalog as a path relative to the project."""
+    source = catalog.source
+    if catalog.recorded_as is not None:  # re-rendering a project as it was: keep its own record
+        return catalog.recorded_as
+    if source == BUILTIN or gitops.looks_like_url(source):
+        return source
+    if gitops.is_git_source(source):
+        url = gitops.remote_url(Path(source))
+        if url:
+            return url
+    return os.path.relpath(source, project_dir.resolve())
+
+
+def resolve_recorded_source(source: str, project_dir: Path) -> str:
+    """The inverse of :func:`recorded_source`: a relative path is relative to the project."""
+    if source == BUILTIN or gitops.looks_like_url(source) or Path(source).is_absolute():
+        return source
+    return str((project_dir / source).resolve())
+
+
+def relocate_source(source: str) -> str:
+    """A --catalog given to `upgrade`/`validate` in place of the recorded one (same versions)."""
+    if source == BUILTIN or gitops.looks_like_url(source):
+        return source
+    if not Path(source).is_dir():
+        raise UsageError(f"catalog {source} does not exist", hint="pass a directory or a git URL")
+    return _source_id(source)

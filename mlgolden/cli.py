@@ -1,8 +1,9 @@
 """The command line: typer only. Each command parses options, calls one service, maps the result
 to an exit code. Heavy modules are imported inside the commands so that start-up stays fast.
 
-Exit codes: 0 success, 1 an operation or check failed, 2 usage error or refused input,
-130 interrupted (nothing written).
+Exit codes: 0 success, 1 an operation or check failed (for upgrade: conflicts), 2 usage error or
+refused input, 3 an upgrade could not be applied (the repo is as before, or the message says the
+command to run), 130 interrupted (nothing written).
 """
 
 from __future__ import annotations
@@ -14,34 +15,52 @@ from pathlib import Path
 import typer
 
 from mlgolden import __version__
+from mlgolden.completion import pattern_names, set_values
 from mlgolden.errors import Interrupted, MlgoldenError, UsageError
 
 app = typer.Typer(
     name="mlgolden",
     help="Golden-path project generator for ML platform teams.\n\n"
     "Examples:\n\n"
-    "  mlgolden new                       # interview at the terminal\n\n"
-    "  mlgolden new --no-input --pattern live-service --name fraud-api\n\n"
-    "  mlgolden patterns show batch-prediction\n\n"
-    "  mlgolden validate .   /   mlgolden upgrade --check",
+    "\b\n"
+    "  mlgolden new\n"
+    "  mlgolden new --no-input --pattern live-service --name fraud-api\n"
+    "  mlgolden patterns show batch-prediction\n"
+    "  mlgolden validate .\n"
+    "  mlgolden upgrade --check",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion (see mlgolden/completion.py)
     pretty_exceptions_enable=False,
     rich_markup_mode=None,  # plain click help: formatting it with rich doubled the start-up time
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 patterns_app = typer.Typer(
     help="List the catalog's patterns, or show one.\n\nExamples:\n\n"
-    "  mlgolden patterns\n\n  mlgolden patterns show live-service",
+    "\b\n  mlgolden patterns\n  mlgolden patterns show live-service",
     invoke_without_command=True,
     rich_markup_mode=None,
 )
 app.add_typer(patterns_app, name="patterns")
 
 CatalogOpt = typer.Option(
-    None, "--catalog", help="Catalog: a directory or git repository (path or URL). Default: built-in."
+    None,
+    "--catalog",
+    metavar="SOURCE",
+    help="Catalog: a directory or git repository (path or URL). Default: built-in.",
 )
-RefOpt = typer.Option(None, "--ref", help="Catalog version (git tag, branch or commit). Default: newest tag.")
+RefOpt = typer.Option(
+    None,
+    "--ref",
+    metavar="REF",
+    help="Catalog version (git tag, branch or commit; WORKTREE: a local git catalog's working tree "
+    "with its uncommitted changes). Default: newest tag.",
+)
+RelocatedCatalogOpt = typer.Option(
+    None,
+    "--catalog",
+    metavar="SOURCE",
+    help="The project's catalog moved or mirrored elsewhere (path or URL); recorded on the next upgrade.",
+)
 
 
 def _reporter():
@@ -68,25 +87,43 @@ def _main(
 @app.command()
 def new(
     pattern: str | None = typer.Option(
-        None, "--pattern", "-p", help="Pattern name (see `mlgolden patterns`)."
+        None,
+        "--pattern",
+        "-p",
+        metavar="NAME",
+        autocompletion=pattern_names,
+        help="Pattern name (see `mlgolden patterns`).",
     ),
-    name: str | None = typer.Option(None, "--name", "-n", help="Project name; the folder is its slug."),
+    name: str | None = typer.Option(
+        None, "--name", "-n", metavar="NAME", help="Project name; the folder is its slug."
+    ),
     set_: list[str] = typer.Option(
-        [], "--set", "-s", metavar="KEY=VALUE", help="Answer a question (repeatable)."
+        [],
+        "--set",
+        "-s",
+        metavar="KEY=VALUE",
+        autocompletion=set_values,
+        help="Answer a question (repeatable).",
     ),
     answers: Path | None = typer.Option(
-        None, "--answers", help="YAML mapping of answers (or another project's .mlgolden.yml)."
+        None,
+        "--answers",
+        metavar="FILE",
+        help="YAML mapping of answers (or another project's .mlgolden.yml).",
     ),
     no_input: bool = typer.Option(
         False, "--no-input", help="Never prompt: unanswered questions take their defaults."
     ),
     output_dir: Path = typer.Option(
-        Path("."), "--output-dir", "-o", help="Where to create the project folder."
+        Path("."), "--output-dir", "-o", metavar="DIR", help="Where to create the project folder."
     ),
     catalog: str | None = CatalogOpt,
     ref: str | None = RefOpt,
     platform: Path | None = typer.Option(
-        None, "--platform", help="Platform settings file merged over the catalog's (or $MLGOLDEN_PLATFORM)."
+        None,
+        "--platform",
+        metavar="FILE",
+        help="Platform settings file merged over the catalog's (or $MLGOLDEN_PLATFORM).",
     ),
     trust: bool = typer.Option(
         False, "--trust", help="Trust the catalog: allow its cookiecutter hooks and symlinks."
@@ -96,12 +133,11 @@ def new(
 
     Examples:
 
+      \b
       mlgolden new
-
       mlgolden new --no-input
-
-      mlgolden new --no-input -p batch-prediction -n churn-scores --set schedule='0 6 * * 1'
-
+      mlgolden new --no-input -p batch-prediction --set schedule='0 6 * * 1'
+      mlgolden new --no-input -p live-service -n fraud-api --set gpu=true
       mlgolden new --answers answers.yml --no-input -o ~/src
     """
     from mlgolden.new import NewOptions, create_project, next_steps
@@ -134,24 +170,40 @@ def new(
 
 @app.command()
 def upgrade(
-    paths: list[Path] = typer.Argument(None, help="Project repositories (default: the current directory)."),
-    ref: str | None = typer.Option(None, "--ref", help="Target catalog version (default: the newest)."),
+    paths: list[Path] = typer.Argument(
+        None, metavar="PATH", help="Project repositories (default: the current directory)."
+    ),
+    ref: str | None = typer.Option(
+        None, "--ref", metavar="REF", help="Target catalog version (default: the newest)."
+    ),
     set_: list[str] = typer.Option(
-        [], "--set", "-s", metavar="KEY=VALUE", help="Change an answer (repeatable)."
+        [],
+        "--set",
+        "-s",
+        metavar="KEY=VALUE",
+        autocompletion=set_values,
+        help="Change an answer (repeatable).",
     ),
     pattern: str | None = typer.Option(
-        None, "--pattern", "-p", help="Switch the project to another pattern."
+        None,
+        "--pattern",
+        "-p",
+        metavar="NAME",
+        autocompletion=pattern_names,
+        help="Switch the project to another pattern.",
     ),
     check: bool = typer.Option(False, "--check", help="Only report: exit 0 when current, 1 when behind."),
     dry_run: bool = typer.Option(
         False, "--dry-run", help="List what would change or conflict; change nothing."
     ),
-    repos: Path | None = typer.Option(None, "--repos", help="File listing repositories, one per line."),
+    repos: Path | None = typer.Option(
+        None, "--repos", metavar="FILE", help="File listing repositories, one per line."
+    ),
     jobs: int = typer.Option(
-        4, "--jobs", "-j", min=1, max=32, help="Repositories upgraded at once (fleets)."
+        4, "--jobs", "-j", min=1, max=32, metavar="N", help="Repositories upgraded at once, 1-32 (fleets)."
     ),
     platform: Path | None = typer.Option(
-        None, "--platform", help="Platform settings file (or $MLGOLDEN_PLATFORM)."
+        None, "--platform", metavar="FILE", help="Platform settings file (or $MLGOLDEN_PLATFORM)."
     ),
     trust: bool = typer.Option(
         False, "--trust", help="Trust the catalog: allow its hooks, extensions and symlinks."
@@ -159,6 +211,7 @@ def upgrade(
     no_input: bool = typer.Option(
         False, "--no-input", help="Never prompt: questions the new version adds take their defaults."
     ),
+    catalog: str | None = RelocatedCatalogOpt,
 ) -> None:
     """Take a newer template version (or changed answers) with a three-way merge.
 
@@ -169,23 +222,26 @@ def upgrade(
 
     Examples:
 
+      \b
       mlgolden upgrade
-
       mlgolden upgrade --check
-
       mlgolden upgrade --dry-run --ref v1.2.0
-
       mlgolden upgrade --set python_version=3.11 --set gpu=true
-
       mlgolden upgrade --pattern live-service
-
       mlgolden upgrade --repos fleet.txt --jobs 8
     """
     from mlgolden import upgrade_report  # noqa: PLC0415
     from mlgolden.upgrade import UpgradeOptions  # noqa: PLC0415
 
     opts = UpgradeOptions(
-        ref=ref, sets=set_, pattern=pattern, check=check, dry_run=dry_run, platform_file=platform, trust=trust
+        ref=ref,
+        sets=set_,
+        pattern=pattern,
+        check=check,
+        dry_run=dry_run,
+        platform_file=platform,
+        trust=trust,
+        catalog=catalog,
     )
     single = len(paths or []) <= 1 and repos is None
     if single and not (no_input or check or dry_run) and sys.stdin.isatty() and sys.stdout.isatty():
@@ -198,10 +254,12 @@ def upgrade(
 
 @app.command()
 def validate(
-    path: Path = typer.Argument(Path("."), help="The project to check (default: current directory)."),
+    path: Path = typer.Argument(
+        Path("."), metavar="PATH", help="The project to check (default: current directory)."
+    ),
     format_: str = typer.Option("text", "--format", "-f", metavar="text|json|junit", help="Report format."),
     output: Path | None = typer.Option(
-        None, "--output", "-o", help="Write the report to FILE (people still get the table)."
+        None, "--output", "-o", metavar="FILE", help="Write the report to FILE (people still get the table)."
     ),
     strict: bool = typer.Option(False, "--strict", help="Warnings fail too (e.g. any template drift)."),
     require_tools: bool = typer.Option(
@@ -210,6 +268,7 @@ def validate(
     build: bool = typer.Option(
         False, "--build", help="Also build the image and smoke-test it (needs a Docker engine)."
     ),
+    catalog: str | None = RelocatedCatalogOpt,
 ) -> None:
     """Check that a generated project still follows the golden path.
 
@@ -218,14 +277,11 @@ def validate(
 
     Examples:
 
+      \b
       mlgolden validate
-
       mlgolden validate path/to/project --strict
-
       mlgolden validate --format json > validate.json
-
-      mlgolden validate --require-tools --format junit --output reports/mlgolden.xml
-
+      mlgolden validate --require-tools --format junit -o reports/mlgolden.xml
       mlgolden validate --build
     """
     from mlgolden import validate_report  # noqa: PLC0415
@@ -233,7 +289,8 @@ def validate(
 
     if format_ not in FORMATS:
         raise UsageError(f"unknown format {format_!r}", hint=f"choose one of: {', '.join(FORMATS)}")
-    result = validate_project(path, Options(strict=strict, require_tools=require_tools, build=build))
+    options = Options(strict=strict, require_tools=require_tools, build=build, catalog=catalog)
+    result = validate_project(path, options)
     raise typer.Exit(validate_report.emit(result, format_, output, _reporter()))
 
 
@@ -247,24 +304,31 @@ def patterns(ctx: typer.Context, catalog: str | None = CatalogOpt, ref: str | No
 
     report = _reporter()
     with open_catalog(catalog, ref) as cat:
-        width = max(len(n) for n in cat.patterns)
-        for name, p in cat.patterns.items():
-            report.info(f"{name.ljust(width)}  {p.tier:<6}  {p.description}")
+        report.columns([(name, p.tier, p.description) for name, p in cat.patterns.items()])
 
 
 @patterns_app.command("show")
-def patterns_show(ctx: typer.Context, name: str = typer.Argument(..., help="Pattern name.")) -> None:
+def patterns_show(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., metavar="NAME", autocompletion=pattern_names, help="Pattern name."),
+    catalog: str | None = CatalogOpt,
+    ref: str | None = RefOpt,
+) -> None:
     """Show a pattern's components, questions and defaults.
 
-    Example:
+    Examples:
 
+      \b
       mlgolden patterns show streamlit-demo
+
+      mlgolden patterns show training-pipeline --catalog ../acme-catalog --ref WORKTREE
     """
-    from mlgolden.answers import questions_for
+    from mlgolden.answers import display_value, questions_for
     from mlgolden.catalog import open_catalog
     from mlgolden.platform import load_platform
 
-    catalog, ref = ctx.obj or (None, None)
+    given_catalog, given_ref = ctx.obj or (None, None)
+    catalog, ref = catalog or given_catalog, ref or given_ref
     report = _reporter()
     with open_catalog(catalog, ref) as cat:
         p = cat.pattern(name)
@@ -272,14 +336,162 @@ def patterns_show(ctx: typer.Context, name: str = typer.Argument(..., help="Patt
         report.info(f"{p.name} — {p.title} ({p.tier}), catalog {cat.source} {cat.version}")
         report.info(f"  {p.description}")
         report.info("components:")
-        for c in p.components:
-            report.info(f"  {c:<10} {cat.spec.components[c].description}")
+        report.columns([(c, cat.spec.components[c].description) for c in p.components], indent=2)
         report.info("questions (id, type, default, choices / rule):")
+        rows = []
         for item in questions_for(cat.spec.questions, p, platform):
             q = item.question
             extra = ", ".join(map(str, item.choices)) if item.choices else (q.rule or "")
-            when = f" [when {q.when}]" if q.when else ""
-            report.info(f"  {q.id:<20} {q.type:<6} {item.default!s:<24} {extra}{when}")
+            when = " and ".join(f"{k}={display_value(v)}" for k, v in (item.when or {}).items())
+            default = "" if item.default is None else display_value(item.default)
+            rows.append((q.id, q.type, default, f"{extra} [when {when}]" if when else extra))
+        report.columns(rows, indent=2)
+
+
+# --- mlgolden catalog: for the platform teams who own a catalog -----------------------------
+
+catalog_app = typer.Typer(
+    help="Check, test and release a catalog you own.\n\nExamples:\n\n"
+    "  mlgolden catalog check\n\n  mlgolden catalog test --jobs 4 --format junit -o catalog-test.xml\n\n"
+    "  mlgolden catalog release 1.1.0",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(catalog_app, name="catalog")
+CatalogDirArg = typer.Argument(Path("."), help="The catalog's folder (default: the current directory).")
+
+
+@catalog_app.command("init")
+def catalog_init(
+    folder: Path = typer.Argument(..., help="The new catalog's folder (new or empty)."),
+    name: str = typer.Option(..., "--name", help="The catalog's name, e.g. acme-ml."),
+) -> None:
+    """Start a catalog of your own: a copy of the built-in one, renamed, at version 1.0.0.
+
+    Example:
+
+      mlgolden catalog init acme-catalog --name acme-ml
+    """
+    from mlgolden.catalog_tools.scaffold import init_catalog  # noqa: PLC0415
+
+    dest = init_catalog(folder, name)
+    report = _reporter()
+    report.info(f"created catalog {name} 1.0.0 in {dest}")
+    report.info("next: git init, commit, `mlgolden catalog check`, `mlgolden catalog release 1.0.0`")
+
+
+@catalog_app.command("check")
+def catalog_check(folder: Path = CatalogDirArg) -> None:
+    """Report every problem of a catalog, each with its file and line; exit 1 when one is an error.
+
+    Checks the schema of catalog.yml, platform.yml and the patterns (unknown fields by name), the
+    components and how they fit together, the questions' references (when, choices_from,
+    default_from, min_from, defaults), the Jinja syntax of every template, template files a
+    .gitignore would keep out of git, and a changelog section for the catalog's version.
+
+    Examples:
+
+      mlgolden catalog check
+
+      mlgolden catalog check ../acme-catalog
+    """
+    from mlgolden.catalog_tools.check import check_catalog, summary  # noqa: PLC0415
+
+    report = _reporter()
+    result = check_catalog(folder)
+    for line in summary(result):
+        report.info(line)
+    raise typer.Exit(0 if result.ok else 1)
+
+
+@catalog_app.command("test")
+def catalog_test(
+    folder: str = typer.Argument(
+        ".", help="The catalog's folder (default: the current directory; `builtin`: the built-in one)."
+    ),
+    pattern: str | None = typer.Option(None, "--pattern", "-p", help="Test only this pattern."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, max=32, help="Cases run at once."),
+    matrix: str = typer.Option(
+        "pairwise",
+        "--matrix",
+        metavar="pairwise|flips|defaults",
+        help="Answers per pattern: every pair of yes/no and choice values (default), each value once, "
+        "or the defaults only.",
+    ),
+    project_tests: bool = typer.Option(
+        False, "--project-tests", help="Also run each project's own `make install test lint`."
+    ),
+    upgrade: bool = typer.Option(
+        True, "--upgrade/--no-upgrade", help="Also upgrade each pattern from the previous version."
+    ),
+    format_: str = typer.Option("text", "--format", "-f", metavar="text|junit", help="Report format."),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Write the report to FILE (people still get the text)."
+    ),
+) -> None:
+    """Render every pattern over a matrix of answers from the working tree (uncommitted changes
+    included), validate each render with --require-tools, upgrade each pattern from the previous
+    version; exit 1 when a case fails. Put this one command in your catalog's CI.
+
+    Examples:
+
+      mlgolden catalog test
+
+      mlgolden catalog test ../acme-catalog --jobs 4 --format junit -o catalog-test.xml
+
+      mlgolden catalog test --pattern live-service --matrix flips --project-tests
+    """
+    from mlgolden.catalog_tools.matrix import TestOptions, test_catalog, text_lines, to_junit  # noqa: PLC0415
+
+    if format_ not in ("text", "junit"):
+        raise UsageError(f"unknown format {format_!r}", hint="choose one of: text, junit")
+    report = _reporter()
+    opts = TestOptions(
+        pattern=pattern, jobs=jobs, matrix=matrix, project_tests=project_tests, upgrade=upgrade
+    )
+    done = lambda r: typer.echo(f"{'pass' if r.passed else 'FAIL'}  {r.case.name}", err=True)  # noqa: E731
+    result = test_catalog(folder, opts, progress=done)
+    if format_ == "junit" and output is None:
+        typer.echo(to_junit(result), nl=False)
+    else:
+        for line in text_lines(result):
+            report.info(line)
+        if output is not None:
+            output.write_text(
+                to_junit(result) if format_ == "junit" else "\n".join(text_lines(result)) + "\n"
+            )
+    raise typer.Exit(0 if result.ok else 1)
+
+
+@catalog_app.command("release")
+def catalog_release(
+    version: str = typer.Argument(..., help="The new version, e.g. 1.2.0."),
+    folder: Path = typer.Option(Path("."), "--dir", "-C", help="The catalog's folder (default: here)."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, max=32, help="Test cases run at once."),
+    matrix: str = typer.Option("pairwise", "--matrix", metavar="pairwise|flips|defaults", help="See `test`."),
+    project_tests: bool = typer.Option(False, "--project-tests", help="See `test`."),
+) -> None:
+    """Release a catalog version: refuse without a changelog section for VERSION or with
+    uncommitted changes; bump `version` in catalog.yml, run `check` and `test`, commit, tag vVERSION.
+    For the built-in catalog the outgoing version is archived into mlgolden/releases/ first.
+
+    Examples:
+
+      mlgolden catalog release 1.1.0
+
+      mlgolden catalog release 2.0.0 -C ../acme-catalog --jobs 4
+    """
+    from mlgolden.catalog_tools.matrix import TestOptions  # noqa: PLC0415
+    from mlgolden.catalog_tools.release import release_catalog  # noqa: PLC0415
+
+    report = _reporter()
+    opts = TestOptions(jobs=jobs, matrix=matrix, project_tests=project_tests)
+    done = lambda r: typer.echo(f"{'pass' if r.passed else 'FAIL'}  {r.case.name}", err=True)  # noqa: E731
+    result = release_catalog(folder, version, opts, progress=done)
+    report.info(f"released catalog {result.version} (was {result.previous}): tag {result.tag}")
+    if result.archive is not None:
+        report.info(f"archived {result.previous} to {result.archive}")
+    report.info(f"publish it: git -C {result.folder} push --follow-tags")
 
 
 # --- features: discovery over the shared feature registry (mlgolden/features/) -------------------
@@ -409,15 +621,87 @@ def _on_signal(signum, frame):
 
 
 def run(argv: list[str] | None = None) -> int:
-    """Run the CLI and return its exit code; MlgoldenError becomes one line on stderr."""
+    """Run the CLI and return its exit code.
+
+    Every error, ours (:class:`MlgoldenError`) and click's own (an unknown option, a bad value),
+    becomes one ``error:`` line on stderr; usage errors exit 2.
+    """
+    from typer.main import get_command
+
+    args = sys.argv[1:] if argv is None else list(argv)
+    command = get_command(app)
+    _word_placeholders(command)
     try:
-        app(args=argv, prog_name="mlgolden", standalone_mode=True)
+        code = command.main(args=args, prog_name="mlgolden", standalone_mode=False)
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     except MlgoldenError as exc:
-        print(f"error: {exc.one_line()}", file=sys.stderr)
+        _error(exc.one_line())
         return exc.exit_code
-    return 0
+    except typer.Abort:
+        _error("aborted")
+        return 1
+    except typer.TyperException as exc:  # click's own usage errors
+        return _click_error(exc, args)
+    return code if isinstance(code, int) else 0
+
+
+def _click_error(exc: typer.TyperException, args: list[str]) -> int:
+    from typer._click.exceptions import BadParameter, NoArgsIsHelpError  # the click typer ships
+
+    if isinstance(exc, NoArgsIsHelpError):  # bare `mlgolden`: the help, as click prints it
+        exc.show()
+        return exc.exit_code
+    message = exc.format_message()
+    if isinstance(exc, BadParameter) and exc.param is not None and exc.param.param_type_name == "option":
+        typed = _typed_option(exc.param, args)
+        message = f"{typed}: {exc.message}"
+    message = message[:1].lower() + message[1:] if message[1:2].islower() else message
+    ctx = getattr(exc, "ctx", None)
+    hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+    _error(f"{message}{hint}")
+    return exc.exit_code
+
+
+def _typed_option(param, args: list[str]) -> str:
+    """The spelling of an option the user typed (-j or --jobs), for the error message."""
+    spellings = [*param.opts, *param.secondary_opts]
+    for arg in args:
+        for spelling in spellings:
+            if (
+                arg == spelling
+                or arg.startswith(f"{spelling}=")
+                or (not spelling.startswith("--") and arg.startswith(spelling))
+            ):
+                return spelling
+    return max(spellings, key=len)
+
+
+def _error(text: str) -> None:
+    """One ``error:`` line; at a terminal it wraps at the terminal's width, with an indent."""
+    line = f"error: {text}"
+    if sys.stderr.isatty():
+        import shutil
+        import textwrap
+
+        width = shutil.get_terminal_size().columns
+        line = "\n".join(textwrap.wrap(line, width=width, subsequent_indent="  ", break_on_hyphens=False))
+    print(line, file=sys.stderr)
+
+
+def _word_placeholders(command) -> None:
+    """Placeholders are words (PATH, N), never typer's Python types (`<list[Path]>`, `<int range>`):
+    an option without a metavar gets one, an argument shows only its name."""
+    from typer.core import TyperArgument
+
+    for param in getattr(command, "params", []):
+        if isinstance(param, TyperArgument):
+            param.display_type_rich = lambda ctx: None
+        elif param.metavar is None and not getattr(param, "is_flag", False):
+            desc = param.type_descriptor
+            param.metavar = "PATH" if desc.is_path else "N" if desc.is_ranged else param.name.upper()
+    for sub in getattr(command, "commands", {}).values():
+        _word_placeholders(sub)
 
 
 def main() -> None:

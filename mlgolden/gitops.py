@@ -50,7 +50,12 @@ def require_git() -> None:
 
 
 def _execute(
-    cwd: Path | str, args: list[str], env: dict[str, str], *, own_group: bool = False
+    cwd: Path | str,
+    args: list[str],
+    env: dict[str, str],
+    *,
+    own_group: bool = False,
+    data: bytes | None = None,
 ) -> tuple[int, bytes, bytes]:
     """Run ``git ARGS``; on an interrupt, let git finish what it started (no lock left behind)."""
     import subprocess  # noqa: PLC0415
@@ -60,7 +65,7 @@ def _execute(
             ["git", *args],
             cwd=str(cwd),
             env=env,
-            stdin=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL if data is None else subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             start_new_session=own_group,
@@ -68,7 +73,7 @@ def _execute(
     except FileNotFoundError as exc:
         raise UsageError("git is not installed or not on PATH", hint="install git") from exc
     try:
-        out, err = proc.communicate()
+        out, err = proc.communicate(data)
     except BaseException:
         proc.communicate()
         raise
@@ -92,10 +97,13 @@ def run(
     *args: str,
     env: dict[str, str] | None = None,
     check: bool = True,
+    stdin: str | None = None,
     own_group: bool = False,
 ) -> GitResult:
-    """Run ``git ARGS`` in ``cwd``; with ``check`` a failure raises OperationError."""
-    status, out, err = _execute(cwd, list(args), _env(env), own_group=own_group)
+    """Run ``git ARGS`` in ``cwd`` (``stdin`` as its input); with ``check`` a failure raises
+    OperationError."""
+    data = stdin.encode("utf-8", "surrogateescape") if stdin is not None else None
+    status, out, err = _execute(cwd, list(args), _env(env), own_group=own_group, data=data)
     result = GitResult(
         status,
         out.decode("utf-8", "surrogateescape"),
@@ -117,11 +125,20 @@ def identity_env(cwd: Path) -> dict[str, str]:
 
 
 def init_and_commit(path: Path, message: str) -> str:
-    """Make ``path`` a git repository whose single first commit holds all its files."""
+    """Make ``path`` a git repository whose single first commit holds all its files.
+
+    Three git processes in the usual case (init, add, commit): the commit uses the user's
+    configured identity (``user.useConfigOnly``: never one guessed from the host name) and is
+    made again with mlgolden's identity only when there is none; the new commit's id is read
+    from its branch file, which a fresh repository keeps loose.
+    """
     run(path, "init", "--quiet", "--initial-branch=main")
     _add_all(path)  # like the user's `git add --all`: git-ignored rendered files stay out
-    run(path, "commit", "--quiet", "--no-verify", "-m", message, env=identity_env(path))
-    return head(path)
+    commit = ["-c", "user.useConfigOnly=true", "commit", "--quiet", "--no-verify", "-m", message]
+    if not run(path, *commit, check=False).ok:
+        run(path, *commit, env=identity_env(path))
+    branch = path / ".git" / "refs" / "heads" / "main"
+    return branch.read_text(encoding="ascii").strip() if branch.is_file() else head(path)
 
 
 def head(path: Path) -> str:
@@ -187,6 +204,68 @@ def mirror(url: str, cache_dir: Path) -> Path:
     else:
         run(dest, "fetch", "--quiet", "--prune", "--tags", "origin", check=False)
     return dest
+
+
+def worktree_changes(repo: Path) -> list[str]:
+    """Paths with uncommitted changes in ``repo``'s work tree, untracked (not ignored) ones too."""
+    out = run(repo, "status", "--porcelain", "--untracked-files=all", "--ignore-submodules").stdout
+    return [line[3:] for line in out.splitlines() if line.strip()]
+
+
+def worktree_files(repo: Path) -> list[str]:
+    """The files of ``repo``'s work tree that are tracked or untracked but not git-ignored."""
+    out = run(repo, "ls-files", "-z", "--cached", "--others", "--exclude-standard").stdout
+    return sorted({p for p in out.split("\0") if p})
+
+
+def ignored_files(folder: Path, paths: list[str]) -> dict[str, str]:
+    """Of ``paths`` (relative to ``folder``), those a .gitignore would hide from a commit, whether
+    or not ``folder`` is a git repository yet: path -> the rule ("FILE:LINE:PATTERN")."""
+    import tempfile  # noqa: PLC0415
+
+    if not paths:
+        return {}
+    with tempfile.TemporaryDirectory(prefix="mlgolden-ignore-") as tmp:
+        # check-ignore takes path names, not pathspecs, and refuses the literal-pathspec switch
+        env = {"GIT_LITERAL_PATHSPECS": "0"}
+        if not is_repo(folder):
+            run(tmp, "init", "--quiet", "--bare")
+            env |= {"GIT_DIR": tmp, "GIT_WORK_TREE": str(folder)}
+        args = ["check-ignore", "--no-index", "--verbose", "-z", "--stdin"]
+        result = run(folder, *args, env=env, check=False, stdin="\0".join(paths) + "\0")
+    if result.status not in (0, 1):
+        raise OperationError(f"git check-ignore failed in {folder}: {result.stderr.strip()}")
+    fields = result.stdout.split("\0")
+    hidden = {}
+    for i in range(0, len(fields) - 3, 4):
+        source, line, pattern, path = fields[i : i + 4]
+        if pattern and not pattern.startswith("!"):
+            hidden[path] = f"{source}:{line}: {pattern}"
+    return hidden
+
+
+def snapshot_worktree(repo: Path) -> str:
+    """A commit of ``repo``'s work tree as it is (uncommitted and untracked files, not ignored
+    ones), written to its object database without touching its index, refs or files."""
+    import tempfile  # noqa: PLC0415
+
+    with tempfile.TemporaryDirectory(prefix="mlgolden-snapshot-") as tmp:
+        env = {"GIT_INDEX_FILE": str(Path(tmp) / "index")}
+        run(repo, "add", "--all", "--", ".", env=env)
+        tree = run(repo, "write-tree", env=env).stdout.strip()
+    parent = ["-p", "HEAD"] if has_commits(repo) else []
+    message = "mlgolden: snapshot of the working tree"
+    return run(repo, "commit-tree", tree, *parent, "-m", message, env=identity_env(repo)).stdout.strip()
+
+
+def remote_url(repo: Path) -> str | None:
+    """The URL of ``repo``'s ``origin`` remote (or its only remote), None without one."""
+    names = run(repo, "remote", check=False).stdout.split()
+    name = "origin" if "origin" in names else (names[0] if len(names) == 1 else None)
+    if name is None:
+        return None
+    url = run(repo, "remote", "get-url", "--", name, check=False).stdout.strip()
+    return url or None
 
 
 def export_tree(repo: str | Path, commit: str, dest: Path) -> None:
@@ -358,6 +437,20 @@ def edit_tree(
     return run(repo, "write-tree", env=env).stdout.strip()
 
 
+def read_blob(repo: Path, oid: str) -> bytes:
+    status, out, err = _execute(repo, ["cat-file", "blob", oid], _env())
+    if status != 0:
+        raise OperationError(f"cannot read object {oid} in {repo}: {err.decode(errors='replace').strip()}")
+    return out
+
+
+def write_blob(repo: Path, data: bytes) -> str:
+    status, out, err = _execute(repo, ["hash-object", "-w", "--no-filters", "--stdin"], _env(), data=data)
+    if status != 0:
+        raise OperationError(f"cannot store an object in {repo}: {err.decode(errors='replace').strip()}")
+    return out.decode().strip()
+
+
 def untracked_in_the_way(repo: Path, paths: list[str]) -> list[str]:
     """Of the work-tree paths a change would write, the untracked or git-ignored ones in its way:
     the path itself, or a parent of it that is a file (or symlink) where a folder must go."""
@@ -450,6 +543,12 @@ def abort_cherry_pick(repo: Path) -> GitResult:
 
 def resolve_deleted(repo: Path, path: str) -> None:
     run(repo, "rm", "--quiet", "--force", "--", path)
+
+
+def resolve_with(repo: Path, path: str, mode: str, oid: str) -> None:
+    """Settle a conflicted path with a merged object, in the index and the work tree."""
+    run(repo, "update-index", "--cacheinfo", f"{mode},{oid},{path}")
+    run(repo, "checkout", "--", path)
 
 
 def resolve_keep_ours(repo: Path, path: str) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 Scalar = str | bool | int
 
@@ -26,6 +26,7 @@ class Question(Strict):
 
     id: str = Field(pattern=IDENTIFIER)
     prompt: str
+    label: str = ""  # short name on the review screen; default: the prompt
     help: str = ""
     type: Literal["str", "bool", "int", "choice"] = "str"
     choices: list[Scalar] | None = None
@@ -65,6 +66,8 @@ class Pattern(Strict):
     components: list[str] = Field(min_length=1)
     questions: list[Question] = []
     defaults: dict[str, Scalar] = {}
+    # conditions this pattern adds to shared questions: {question id: {other id: value}}
+    when: dict[str, dict[str, Scalar]] = {}
 
     @field_validator("description")
     @classmethod
@@ -264,6 +267,8 @@ class CatalogRef(Strict):
     source: str
     version: str
     commit: str | None = None
+    # the source exactly as the answers file spells it (``source`` may be resolved or relocated)
+    _as_written: str | None = PrivateAttr(default=None)
 
 
 class IgnoreRule(Strict):

@@ -55,12 +55,14 @@ def open_recorded_catalog(manifest: Manifest, *, trust: bool = False) -> Catalog
     """The catalog exactly as recorded in the answers file (same source, version and commit)."""
     ref = manifest.catalog
     if ref.source == BUILTIN:
-        return open_catalog(None, ref.version)
-    if ref.commit:
+        catalog = open_catalog(None, ref.version)
+    elif ref.commit:
         catalog = open_catalog(ref.source, ref.commit, trust=trust)
         catalog.version = ref.version
-        return catalog
-    return open_catalog(ref.source, None, trust=trust)
+    else:
+        catalog = open_catalog(ref.source, None, trust=trust)
+    catalog.recorded_as = ref._as_written
+    return catalog
 
 
 def recorded_platform(manifest: Manifest) -> PlatformSettings:
@@ -76,6 +78,7 @@ def render_answers(
     *,
     validate_config: dict | None = None,
     origin: str = "answers file",
+    home: Path | None = None,
 ) -> Path:
     """Render ``pattern_name`` with recorded ``answers`` (validated again) into ``parent/<slug>``."""
     pattern = catalog.pattern(pattern_name)
@@ -83,7 +86,7 @@ def render_answers(
     known = {item.id for item in questions}  # answers of another pattern are dropped on a switch
     values = collect(questions, [(origin, {k: v for k, v in answers.items() if k in known})])
     return render_project(
-        catalog, pattern, questions, values, platform, parent, validate_config=validate_config
+        catalog, pattern, questions, values, platform, parent, validate_config=validate_config, home=home
     )
 
 

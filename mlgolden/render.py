@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from mlgolden.answers import Resolved, coerce, derived
-from mlgolden.catalog import Catalog
+from mlgolden.catalog import Catalog, recorded_source, relocate_source, resolve_recorded_source
 from mlgolden.components import derived_context
 from mlgolden.errors import UsageError
 from mlgolden.models import CatalogRef, Manifest, Pattern, PlatformSettings, Scalar
@@ -67,8 +67,12 @@ def render_project(
     parent: Path,
     *,
     validate_config: dict | None = None,
+    home: Path | None = None,
 ) -> Path:
-    """Render into ``parent/<slug>`` (which must not exist yet) and return that directory."""
+    """Render into ``parent/<slug>`` (which must not exist yet) and return that directory.
+
+    ``home`` is where the project will live (default: where it is rendered); a local catalog is
+    recorded relative to it."""
     context = build_context(catalog, pattern, questions, answers, platform)
     slug = context["cookiecutter"]["project_slug"]
     project_dir = parent / slug
@@ -80,7 +84,11 @@ def render_project(
         project_dir,
         Manifest(
             pattern=pattern.name,
-            catalog=CatalogRef(source=catalog.source, version=catalog.version, commit=catalog.commit),
+            catalog=CatalogRef(
+                source=recorded_source(catalog, home or project_dir),
+                version=catalog.version,
+                commit=catalog.commit,
+            ),
             answers={k: v for k, v in answers.items() if not _is_secret(questions, k)},
             platform=platform.model_dump(),
             validate=validate_config or {},
@@ -311,10 +319,17 @@ def write_manifest(project_dir: Path, manifest: Manifest) -> None:
     (project_dir / MANIFEST).write_text(text, encoding="utf-8")
 
 
-def read_manifest(project_dir: Path) -> Manifest:
+def read_manifest(project_dir: Path, *, catalog: str | None = None) -> Manifest:
+    """The project's answers file; its catalog source resolved (a relative path is relative to
+    the project) or, with ``catalog`` (--catalog), replaced by a moved or mirrored copy."""
     from mlgolden.loading import load_model
 
     path = project_dir / MANIFEST
     if not path.is_file():
         raise UsageError(f"{project_dir} is not an mlgolden project (no {MANIFEST})")
-    return load_model(Manifest, path, what="answers file")
+    manifest = load_model(Manifest, path, what="answers file")
+    manifest.catalog._as_written = manifest.catalog.source
+    manifest.catalog.source = (
+        relocate_source(catalog) if catalog else resolve_recorded_source(manifest.catalog.source, project_dir)
+    )
+    return manifest

@@ -30,7 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mlgolden import gitops
+from mlgolden import gitops, migrations
 from mlgolden.answers import AnswerError, applies, coerce, parse_set_options, questions_for
 from mlgolden.catalog import BUILTIN, available_versions, open_catalog, parse_version, version_key
 from mlgolden.errors import Interrupted, MlgoldenError, NotApplied, UsageError
@@ -52,6 +52,7 @@ class UpgradeOptions:
     dry_run: bool = False
     platform_file: Path | None = None
     trust: bool = False
+    catalog: str | None = None  # --catalog: the recorded catalog moved or mirrored elsewhere
     branch: bool = False  # fleet mode: work on mlgolden/upgrade-<version>
     ask: Callable | None = None  # the interview for questions the new version adds (None: defaults)
 
@@ -103,7 +104,7 @@ def upgrade_repo(path: Path, opts: UpgradeOptions) -> Outcome:
     """Upgrade one project; refusals raise UsageError, the rest is in the Outcome."""
     writes = not (opts.check or opts.dry_run)
     where = inspect(path, need_clean=writes)
-    manifest = read_manifest(where.folder)
+    manifest = read_manifest(where.folder, catalog=opts.catalog)
     target = pick_target(manifest, opts.ref)
     if opts.check:  # cheap: no render, no checkout of the catalog
         return check(where, manifest, target)
@@ -138,10 +139,12 @@ def _upgrade(where: Location, manifest: Manifest, target: Target, opts: UpgradeO
         outcome.notes += _answer_notes(plan)
         merged = merge(plan, base, target_commit, Path(tmp), outcome)
         if opts.dry_run:
-            return dry_run(plan, base, target_commit, merged, outcome)
-        # Migrations and other edits of the merged content go here: after the merge is computed
-        # (``merge.tree``), before anything is written to the repository.
-        return apply(plan, target_commit, merged, outcome)
+            outcome = dry_run(plan, base, target_commit, merged, outcome)
+        else:
+            # Migrations and other edits of the merged content belong here: after the merge is
+            # computed (``merge.tree``), before anything is written to the repository.
+            outcome = apply(plan, target_commit, merged, outcome)
+        return migrations.after_upgrade(plan, catalog, base, target_commit, outcome, trust=opts.trust)
 
 
 def upgrade_branch(version: str) -> str:
@@ -317,6 +320,7 @@ def commit_renders(plan: Plan, catalog, tmp: Path, *, trust: bool = False) -> tu
             recorded_platform(manifest),
             tmp / "base",
             validate_config=validate_config,
+            home=plan.root,
         )
     target_dir = render_answers(
         catalog,
@@ -326,6 +330,7 @@ def commit_renders(plan: Plan, catalog, tmp: Path, *, trust: bool = False) -> tu
         tmp / "target",
         validate_config=validate_config,
         origin="--set",
+        home=plan.root,
     )
     taken = read_manifest(target_dir).answers
     plan.new_answers = {k: v for k, v in taken.items() if k not in plan.answers}
@@ -371,6 +376,7 @@ class Merged:
     remove: list[str] = field(default_factory=list)  # settled: stays deleted
     keep: list[str] = field(default_factory=list)  # settled: the team's copy stays
     writes: list[str] = field(default_factory=list)  # work-tree paths the apply would create
+    adjacent: dict = field(default_factory=dict)  # settled by the adjacent-lines merge: (mode, object)
 
 
 def merge(plan: Plan, base: str, target: str, tmp: Path, outcome: Outcome) -> Merged:
@@ -379,7 +385,7 @@ def merge(plan: Plan, base: str, target: str, tmp: Path, outcome: Outcome) -> Me
     root = plan.root
     head = gitops.head(root)
     result = gitops.merge_in_memory(root, base, gitops.tree_of(root, head), target)
-    remove, keep, put, remaining = [], [], {}, []
+    remove, keep, put, remaining, adjacent = [], [], {}, [], {}
     for path, stages in sorted(result.conflicts.items()):
         if set(stages) == {1, 3}:  # the team deleted it, the template changed it: stays deleted
             remove.append(path)
@@ -392,6 +398,8 @@ def merge(plan: Plan, base: str, target: str, tmp: Path, outcome: Outcome) -> Me
             outcome.notes.append(
                 f"kept: {_rel(plan, path)} (the new template removes it, but you changed it)"
             )
+        elif (merged_text := _merge_adjacent(root, stages)) is not None:  # edits next to each other
+            put[path] = adjacent[path] = merged_text
         else:
             remaining.append(path)
     tree = result.tree
@@ -400,7 +408,7 @@ def merge(plan: Plan, base: str, target: str, tmp: Path, outcome: Outcome) -> Me
     # what git will create in the work tree: with conflicts, cherry-pick also writes the settled ones
     effective = result.tree if remaining else tree
     writes = [p for s, p in gitops.diff_names(root, head, effective) if s in "AT"]
-    merged = Merged(head, tree, remaining, remove, keep, writes)
+    merged = Merged(head, tree, remaining, remove, keep, writes, adjacent)
     blocked = gitops.untracked_in_the_way(root, writes)
     if blocked:
         more = f" (and {len(blocked) - 1} more)" if len(blocked) > 1 else ""
@@ -410,6 +418,26 @@ def merge(plan: Plan, base: str, target: str, tmp: Path, outcome: Outcome) -> Me
             hint=f"move {blocked[0]} away (or commit it), then run the upgrade again",
         )
     return merged
+
+
+def _merge_adjacent(root: Path, stages: dict[int, tuple[str, str]]) -> tuple[str, str] | None:
+    """(mode, object) of a text file git left conflicted only because the team's edit and the
+    template's change sit on adjacent lines (see linemerge); None when they really overlap."""
+    from mlgolden.linemerge import merge_lines  # noqa: PLC0415
+
+    if set(stages) != {1, 2, 3} or any(mode not in ("100644", "100755") for mode, _ in stages.values()):
+        return None
+    try:
+        base, ours, theirs = (gitops.read_blob(root, stages[n][1]).decode("utf-8") for n in (1, 2, 3))
+    except UnicodeDecodeError:
+        return None
+    if "\0" in base + ours + theirs:
+        return None
+    text = merge_lines(base, ours, theirs)
+    if text is None:
+        return None
+    mode = stages[3][0] if stages[1][0] != stages[3][0] else stages[2][0]
+    return mode, gitops.write_blob(root, text.encode("utf-8"))
 
 
 def _rel(plan: Plan, path: str) -> str:
@@ -452,6 +480,8 @@ def _leave_conflicts(plan: Plan, target: str, merged: Merged, outcome: Outcome) 
         gitops.resolve_deleted(root, path)
     for path in merged.keep:
         gitops.resolve_keep_ours(root, path)
+    for path, (mode, oid) in merged.adjacent.items():
+        gitops.resolve_with(root, path, mode, oid)
     outcome.result, outcome.exit_code = "conflicts", 1
     outcome.conflicts = [_rel(plan, p) for p in merged.conflicts]
     outcome.detail = f"{len(merged.conflicts)} conflicted file(s)"
@@ -463,9 +493,10 @@ def _failed(plan: Plan, merged: Merged, touched: list[str], result: gitops.GitRe
     detail = (result.stderr.strip().splitlines() or ["(no message)"])[-1]
     root = plan.root
     try:
-        if gitops.in_progress(root) == "cherry-pick":
-            gitops.abort_cherry_pick(root)
-        gitops.restore(root, merged.head, touched)
+        with gitops.deferred_signals():  # putting back must not stop half-way either
+            if gitops.in_progress(root) == "cherry-pick":
+                gitops.abort_cherry_pick(root)
+            gitops.restore(root, merged.head, touched)
     except gitops.OperationError:
         pass
     return f"upgrade not applied: git failed ({detail}); {state(plan, merged)}"
@@ -481,7 +512,7 @@ def state(plan: Plan, merged: Merged) -> str:
     if gitops.dirty_paths(root, plan.where.prefix):
         return (
             f"files under {plan.where.folder} could not all be put back: run "
-            f"`git checkout HEAD -- {plan.where.prefix or '.'}` to restore them"
+            f"`git -C {plan.root} checkout --no-overlay HEAD -- {plan.where.prefix or '.'}` to restore them"
         )
     return "the repository is as it was"
 

@@ -54,7 +54,7 @@ def validate_project(path: Path, options: Options | None = None) -> Validation:
     options = options or Options()
     started = time.perf_counter()
     root = project_root(path)
-    manifest, error = load_manifest(root)
+    manifest, error = load_manifest(root, options.catalog)
     config = manifest.validate_ if manifest else ValidateConfig()
     check_config(config)
     unknown = [check_id for check_id in options.only if check_id not in REGISTRY]
@@ -95,12 +95,12 @@ def project_root(path: Path) -> Path:
     return root
 
 
-def load_manifest(root: Path) -> tuple[Manifest | None, str | None]:
+def load_manifest(root: Path, catalog: str | None = None) -> tuple[Manifest | None, str | None]:
     """The answers file, or the one-line reason it does not load (reported by the manifest check)."""
     from mlgolden.render import read_manifest  # noqa: PLC0415
 
     try:
-        return read_manifest(root), None
+        return read_manifest(root, catalog=catalog), None
     except MlgoldenError as exc:
         return None, exc.one_line()
 

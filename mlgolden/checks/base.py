@@ -154,6 +154,7 @@ class Options:
     require_tools: bool = False
     build: bool = False
     only: tuple[str, ...] = ()  # run just these checks (tests, scripts); default: the declared ones
+    catalog: str | None = None  # --catalog: the recorded catalog moved or mirrored elsewhere
 
 
 class ToolError(MlgoldenError):
