@@ -494,6 +494,127 @@ def catalog_release(
     report.info(f"publish it: git -C {result.folder} push --follow-tags")
 
 
+# --- features: discovery over the shared feature registry (mlgolden/features/) -------------------
+
+features_app = typer.Typer(
+    help="Find, inspect and trace the features of the platform's shared Feast registry.\n\n"
+    "Examples:\n\n"
+    "  mlgolden features list --team data-science\n\n"
+    "  mlgolden features search tenure --entity customer\n\n"
+    "  mlgolden features show churn_scores_customer_features\n\n"
+    "  mlgolden features lineage churn_scores_customer_features:tenure_months\n\n"
+    "  mlgolden features list --format html --output catalog.html",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(features_app, name="features")
+RegistryOpt = typer.Option(
+    None,
+    "--registry",
+    help="Registry file or SQLAlchemy URL. Default: $MLGOLDEN_FEAST_REGISTRY, else the current project's.",
+)
+RefreshOpt = typer.Option(False, "--refresh", help="Re-read the registry instead of the cached snapshot.")
+FormatOpt = typer.Option("table", "--format", "-f", metavar="table|json|markdown|html", help="Output format.")
+OutputOpt = typer.Option(None, "--output", "-o", help="Write to FILE instead of standard output.")
+OwnerOpt = typer.Option(None, "--owner", help="Owning repository (id or name).")
+TeamOpt = typer.Option(None, "--team", help="Owning team.")
+EntityOpt = typer.Option(None, "--entity", help="Only feature views keyed by this entity.")
+ClassOpt = typer.Option(None, "--classification", help="public, internal, confidential or pii.")
+TagOpt = typer.Option([], "--tag", help="KEY=VALUE a tag must have (repeatable).")
+KindOpt = typer.Option(
+    None, "--kind", help="Object kinds, comma-separated, or `all`. Default: feature views."
+)
+
+
+def _features_filters(owner, team, entity, classification, tags, kind):
+    from mlgolden.features.catalog import Filters, parse_kinds, parse_tags
+
+    return Filters(owner, team, entity, classification, parse_tags(tags), parse_kinds(kind))
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        typer.echo(text)
+        return
+    from mlgolden.features.snapshot import write_atomic
+
+    write_atomic(output, text + "\n")
+    typer.echo(f"wrote {output}", err=True)
+
+
+@features_app.command("list")
+def features_list(
+    registry: str | None = RegistryOpt,
+    owner: str | None = OwnerOpt,
+    team: str | None = TeamOpt,
+    entity: str | None = EntityOpt,
+    classification: str | None = ClassOpt,
+    tag: list[str] = TagOpt,
+    kind: str | None = KindOpt,
+    format_: str = FormatOpt,
+    output: Path | None = OutputOpt,
+    refresh: bool = RefreshOpt,
+) -> None:
+    """List feature views (or other kinds) with owner, team, classification, version, freshness
+    and the feature services that use them."""
+    from mlgolden.features import service
+
+    filters = _features_filters(owner, team, entity, classification, tag, kind)
+    _emit(service.list_objects(service.Source(registry, refresh), filters, format_), output)
+
+
+@features_app.command("search")
+def features_search(
+    text: str = typer.Argument(..., help="Words to find in names, descriptions, fields and tags."),
+    limit: int = typer.Option(50, "--limit", "-n", help="Show the best N matches (0: all)."),
+    registry: str | None = RegistryOpt,
+    owner: str | None = OwnerOpt,
+    team: str | None = TeamOpt,
+    entity: str | None = EntityOpt,
+    classification: str | None = ClassOpt,
+    tag: list[str] = TagOpt,
+    kind: str | None = KindOpt,
+    format_: str = FormatOpt,
+    output: Path | None = OutputOpt,
+    refresh: bool = RefreshOpt,
+) -> None:
+    """Search the registry: every word must match; name matches first, then exact feature names."""
+    from mlgolden.features import service
+
+    if limit < 0:
+        raise UsageError("--limit must be 0 (all) or more")
+    filters = _features_filters(owner, team, entity, classification, tag, kind)
+    _emit(service.search(service.Source(registry, refresh), text, filters, format_, limit), output)
+
+
+@features_app.command("show")
+def features_show(
+    name: str = typer.Argument(..., help="Name of a feature view, entity or feature service (PROJECT/NAME)."),
+    registry: str | None = RegistryOpt,
+    format_: str = FormatOpt,
+    output: Path | None = OutputOpt,
+    refresh: bool = RefreshOpt,
+) -> None:
+    """Show one object: description, owner, schema, version, freshness, who uses it."""
+    from mlgolden.features import service
+
+    _emit(service.show(service.Source(registry, refresh), name, format_), output)
+
+
+@features_app.command("lineage")
+def features_lineage(
+    name: str = typer.Argument(..., help="A feature view, VIEW:FEATURE, or an entity."),
+    registry: str | None = RegistryOpt,
+    format_: str = FormatOpt,
+    output: Path | None = OutputOpt,
+    refresh: bool = RefreshOpt,
+) -> None:
+    """Which repositories, models (feature services) and DAGs use a feature."""
+    from mlgolden.features import service
+
+    _emit(service.lineage(service.Source(registry, refresh), name, format_), output)
+
+
 def _on_signal(signum, frame):
     """Ctrl-C and SIGTERM roll back: the services clean up on this exception."""
     raise Interrupted("interrupted")

@@ -14,9 +14,13 @@ from feast.types import Float64, Int64
 
 PREFIX = "{{ cookiecutter.package_name }}"
 OWNER = {{ cookiecutter.project_slug|py_str }}
+TEAM = {{ cookiecutter.owner_team|py_str }}
+# Who owns every object below, in Feast's own `owner` field: the owning team and repository.
+# features/register.py refuses to change an object whose owner is someone else.
+OWNER_ID = f"{TEAM}/{OWNER}"
 TAGS = {
     "owner": OWNER,
-    "team": {{ cookiecutter.owner_team|py_str }},
+    "team": TEAM,
     "classification": {{ cookiecutter.data_classification|py_str }},
     "pattern": {{ cookiecutter.pattern|py_str }},
     "managed_by": "mlgolden",
@@ -33,6 +37,7 @@ customer = Entity(
     value_type=ValueType.INT64,
     description="A customer, keyed by customer_id.",
     tags=TAGS,
+    owner=OWNER_ID,
 )
 
 # Relative to the project root (the store's repo_path). On the platform this would be a warehouse
@@ -44,6 +49,7 @@ customer_features_source = FileSource(
     created_timestamp_column="created",
     description="Customer profile features (sample data).",
     tags=TAGS,
+    owner=OWNER_ID,
 )
 
 customer_features = FeatureView(
@@ -60,6 +66,7 @@ customer_features = FeatureView(
     source=customer_features_source,
     description=DESCRIPTION,
     tags=TAGS,
+    owner=OWNER_ID,
 )
 
 churn_service = FeatureService(
@@ -67,6 +74,7 @@ churn_service = FeatureService(
     features=[customer_features],
     description=f"Features the {OWNER} model reads online.",
     tags=TAGS,
+    owner=OWNER_ID,
 )
 
 # Everything this repo owns in the shared project, in dependency order.

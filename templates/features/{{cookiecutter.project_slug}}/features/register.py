@@ -1,5 +1,6 @@
 """Register this repo's features in the platform's shared Feast project; materialise; list.
 
+    python features/register.py plan              # check first: breaks another repo's model?
     python features/register.py apply             # register the OBJECTS of definitions.py
     python features/register.py materialize [--start DATE] [--end DATE]   # offline -> online
     python features/register.py list [--mine]     # what the shared project holds
@@ -98,19 +99,30 @@ def owned_objects(store) -> list[tuple[str, Any]]:
     return found
 
 
+def owner_of(item) -> str:
+    """An object's owner: Feast's `owner` field, else (objects registered before it was set) the
+    team/repository of its tags."""
+    tags = item.tags or {}
+    return item.owner or f"{tags.get('team', '?')}/{tags.get('owner', '?')}"
+
+
 def check_ownership(store, defs) -> list[str]:
-    """Names of ours that another repo already registered: applying them would take them over."""
+    """Objects of ours that another repository (or team) owns: applying would take them over."""
     ours = {obj.name for obj in defs.OBJECTS}
     problems = []
     for kind, item in owned_objects(store):
-        owner = (item.tags or {}).get("owner")
-        if item.name in ours and owner != defs.OWNER:
-            problems.append(f"{kind} {item.name!r} belongs to {owner or 'nobody'!r}")
+        owner = owner_of(item)
+        if item.name in ours and owner != defs.OWNER_ID:
+            mine = defs.OWNER_ID
+            problems.append(
+                f"{kind} {item.name!r} is owned by {owner!r}, not by this repository {mine!r}"
+            )
     return problems
 
 
 def is_ours(obj, defs) -> bool:
-    return obj.name.startswith(defs.PREFIX + "_") and (obj.tags or {}).get("owner") == defs.OWNER
+    tagged = (obj.tags or {}).get("owner") == defs.OWNER
+    return obj.name.startswith(defs.PREFIX + "_") and tagged and obj.owner == defs.OWNER_ID
 
 
 def cmd_apply(args) -> int:
@@ -129,6 +141,57 @@ def cmd_apply(args) -> int:
     print(f"applied {len(defs.OBJECTS)} objects into Feast project {store.project!r} ({where}):")
     for obj in defs.OBJECTS:
         print(f"  {type(obj).__name__:15} {obj.name}")
+    return 0
+
+
+def governance_problems(store, defs) -> list[str]:
+    """What would break others or leave an object undocumented: a field dropped or retyped that
+    another owner's feature service reads, or an object without description, owner or
+    classification."""
+    problems = []
+    for obj in defs.OBJECTS:
+        what = f"{type(obj).__name__} {obj.name!r}"
+        if not getattr(obj, "description", ""):
+            problems.append(f"{what} has no description")
+        if not getattr(obj, "owner", "") and hasattr(obj, "owner"):
+            problems.append(f"{what} has no owner")
+        if not (obj.tags or {}).get("classification"):
+            problems.append(f"{what} has no classification tag")
+    new_views = {o.name: o for o in defs.OBJECTS if hasattr(o, "schema") and hasattr(o, "entities")}
+    registered = {view.name: view for _, view in owned_objects(store) if view.name in new_views}
+    consumers = [item for kind, item in owned_objects(store) if kind == "feature service"]
+    for name, old in registered.items():
+        if not hasattr(old, "features"):
+            continue
+        new_types = {f.name: str(f.dtype) for f in new_views[name].features}
+        for field in old.features:
+            change = "drops" if field.name not in new_types else None
+            if change is None and new_types[field.name] != str(field.dtype):
+                change = f"retypes ({field.dtype} -> {new_types[field.name]})"
+            if change is None:
+                continue
+            for service in consumers:
+                if owner_of(service) == defs.OWNER_ID:
+                    continue
+                for projection in service.feature_view_projections:
+                    read = {f.name for f in projection.features}
+                    if projection.name == name and field.name in read:
+                        problems.append(
+                            f"this change {change} {name}.{field.name}, which feature service "
+                            f"{service.name!r} of {owner_of(service)!r} reads"
+                        )
+    return problems
+
+
+def cmd_plan(args) -> int:
+    """Check the change before applying it; exit 1 when it would break or hide something."""
+    defs = load_definitions()
+    store = open_store()
+    problems = check_ownership(store, defs) + governance_problems(store, defs)
+    if problems:
+        print("the plan is refused:", *problems, sep="\n  ", file=sys.stderr)
+        return 1
+    print(f"plan OK: {len(defs.OBJECTS)} objects, no consumer of another repository affected")
     return 0
 
 
@@ -192,6 +255,8 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     apply = commands.add_parser("apply", help="register this repo's objects (partial apply)")
     apply.set_defaults(func=cmd_apply)
+    plan = commands.add_parser("plan", help="check a change: no consumer broken, all documented")
+    plan.set_defaults(func=cmd_plan)
     materialize = commands.add_parser("materialize", help="load features into the online store")
     materialize.add_argument("--start", help="ISO date/time; default: since the last run")
     materialize.add_argument("--end", help="ISO date/time (UTC unless given); default: now")
