@@ -1,8 +1,9 @@
 """The image builds and the pattern's smoke test passes in a container.
 
 Runs only with `mlgolden validate --build`. It needs a reachable Docker engine (the Docker SDK's
-`docker.from_env()`, so `DOCKER_HOST` and friends are honoured); without one the check is skipped
-("skipped: docker engine not reachable"), which `--require-tools` turns into a failure. The image
+`docker.from_env()`, so `DOCKER_HOST` and friends are honoured); without one (or without the
+Docker SDK) the check fails with one line saying what is missing and how to fix it: `--build` asked
+for a build, so a build that cannot run is an error, never a silent pass. The image
 is built from the project's `Dockerfile` (no pull: the platform base image must be in the engine
 or its registry; set `MLGOLDEN_BUILD_NETWORK=host` when the build needs the host's network) and
 then smoke-tested, the container removed and the image deleted afterwards:
@@ -64,18 +65,39 @@ def _client(out: Outcome):
     try:
         import docker  # noqa: PLC0415 (lazy)
     except ImportError:
-        out.missing_tool("docker", "the docker Python SDK; pip install docker")
+        out.error(
+            "--build needs the Docker SDK for Python, which is not installed: "
+            "pip install docker, or drop --build",
+            rule="engine-missing",
+        )
         return None
     try:
         client = docker.from_env(timeout=600)
         client.ping()
         return client
     except Exception as exc:  # DockerException, connection errors: no usable engine
-        where = os.environ.get("DOCKER_HOST", "the default socket")
-        out.missing_tool(
-            "docker engine", f"{where}: {' '.join(str(exc).split())[:160]}", state="not reachable"
+        where = os.environ.get("DOCKER_HOST") or "the default socket"
+        out.error(
+            f"--build needs a Docker engine, none is reachable at {where} ({_reason(exc)}): "
+            "start Docker (or set DOCKER_HOST to a running engine), or drop --build",
+            rule="engine-missing",
         )
         return None
+
+
+def _reason(exc: BaseException) -> str:
+    """The innermost cause in a few words ('No such file or directory'), not the SDK's repr chain."""
+    seen: set[int] = set()
+    pending: list[object] = [exc]
+    while pending:
+        item = pending.pop(0)
+        if not isinstance(item, BaseException) or id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, OSError) and item.strerror:
+            return item.strerror
+        pending += [*item.args, item.__cause__, item.__context__]
+    return " ".join(str(exc).split())[:120] or type(exc).__name__
 
 
 def _build(ctx: Context, out: Outcome, client, tag: str) -> bool:

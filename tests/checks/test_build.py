@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -22,16 +23,30 @@ def _engine() -> str | None:
         return None
 
 
-def test_without_an_engine_the_build_is_skipped_and_fails_with_require_tools(project, monkeypatch):
+@pytest.mark.parametrize("extra", [[], ["--require-tools"]])
+def test_without_an_engine_build_fails_with_one_line_saying_how_to_fix_it(cli, project, monkeypatch, extra):
+    """--build asked for a build: no engine is an error (exit 1) with the fix, never a pass or a traceback."""
     monkeypatch.setenv("DOCKER_HOST", "unix:///nonexistent/docker.sock")
+    monkeypatch.setenv("COLUMNS", "400")  # the table row on one line, to compare it whole
     repo = project("batch-prediction")
-    validation = validate_only(repo, "build")
-    assert status_of(validation, "build") == "skipped"
-    assert findings(validation, "build")[0].startswith(
-        "skipped  skipped: docker engine not reachable (unix:///nonexistent/docker.sock"
+    line = (
+        "--build needs a Docker engine, none is reachable at unix:///nonexistent/docker.sock "
+        "(No such file or directory): start Docker (or set DOCKER_HOST to a running engine), "
+        "or drop --build"
     )
-    strict = validate_only(repo, "build", require_tools=True)
-    assert status_of(strict, "build") == "failed" and strict.exit_code == 1
+
+    shown = cli("validate", str(repo), "--build", *extra)
+    assert shown.code == 1, shown.out + shown.err
+    build_rows = [row for row in shown.out.splitlines() if row.strip("│ ").startswith("build")]
+    assert len(build_rows) == 1 and line in build_rows[0] and "failed" in build_rows[0], shown.out
+    assert "Traceback" not in shown.out + shown.err and "Connection aborted" not in shown.out
+    assert "FAILED:" in shown.out
+
+    as_json = cli("validate", str(repo), "--build", "--format", "json", *extra)
+    build = next(c for c in json.loads(as_json.out)["checks"] if c["id"] == "build")
+    assert as_json.code == 1
+    assert build["status"] == "failed"
+    assert [(f["severity"], f["message"]) for f in build["findings"]] == [("error", line)]
 
 
 def test_build_only_runs_when_asked(cli, project, monkeypatch):
