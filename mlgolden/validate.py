@@ -207,14 +207,16 @@ def finish(ctx: Context, check: Check, out: Outcome, duration: float) -> CheckRe
         elif finding.severity == "warning" and ctx.options.strict:
             finding = replace(finding, severity="error", message=f"{finding.message} (--strict)")
         findings.append(finding)
+    # The worst outcome grades the check; a warning outranks a skipped part, so a check that
+    # warned and could not run a tool is "warning" (the skip stays listed among its findings).
     severities = {f.severity for f in findings}
     status = (
         "failed"
         if "error" in severities
-        else "skipped"
-        if "skipped" in severities
         else "warning"
         if "warning" in severities
+        else "skipped"
+        if "skipped" in severities
         else "passed"
     )
     order = {"error": 0, "warning": 1, "skipped": 2}

@@ -121,6 +121,40 @@ def test_junit_report_for_jenkins(cli, repo, monkeypatch, tmp_path):
     assert cases["secrets"].find("failure") is None and cases["secrets"].find("skipped") is None
 
 
+def test_a_check_that_warns_and_skips_a_tool_shows_both(cli, generated, monkeypatch, tmp_path):
+    """The warning grades the check and is counted; the skipped part stays listed in every format."""
+    hide_validate_tools(monkeypatch, *SLOW_TOOLS)
+    monkeypatch.setenv("COLUMNS", "400")  # table rows on one line each
+    repo = copy_project(generated("batch-prediction"), tmp_path / "repo")
+    [dag] = (repo / "dags").glob("*_dag.py")
+    dag.write_text("SCHEDULE = '@daily'\n")  # no DAG(...): a warning; no Airflow: a skipped part
+    rel = f"dags/{dag.name}"
+    warning = "no DAG(...) or @dag(...) found; cannot check schedule, owner and retries without Airflow"
+
+    table = cli("validate", str(repo))
+    assert table.code == 0, table.out
+    rows = table.out.splitlines()
+    at = next(i for i, row in enumerate(rows) if row.strip("│ ").startswith("airflow"))
+    assert "warning" in rows[at].split("│")[2] and f"{rel}: warning: {warning}" in rows[at]
+    assert "skipped: airflow not installed" in rows[at + 1]
+    assert "1 warning" in table.out.splitlines()[-1]
+
+    report = json.loads(cli("validate", str(repo), "--format", "json").out)
+    airflow = next(c for c in report["checks"] if c["id"] == "airflow")
+    assert airflow["status"] == "warning" and report["summary"]["warning"] == 1
+    assert [(f["severity"], f["message"]) for f in airflow["findings"]][0] == ("warning", warning)
+    assert airflow["findings"][1]["severity"] == "skipped" and airflow["findings"][1]["tool"] == "airflow"
+
+    root = ET.fromstring(cli("validate", str(repo), "--format", "junit").out)
+    case = next(c for c in root.iter("testcase") if c.get("name") == "airflow")
+    assert case.find("failure") is None
+    out = case.find("system-out").text
+    assert f"[warning] {rel}: {warning}" in out and "[skipped] skipped: airflow not installed" in out
+
+    strict = json.loads(cli("validate", str(repo), "--strict", "--format", "json").out)
+    assert next(c for c in strict["checks"] if c["id"] == "airflow")["status"] == "failed"
+
+
 def test_require_tools_turns_a_skip_into_a_failure(cli, repo, monkeypatch):
     hide_validate_tools(monkeypatch, *SLOW_TOOLS)
     assert cli("validate", str(repo)).code == 0
