@@ -31,7 +31,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mlgolden import gitops, migrations
-from mlgolden.answers import AnswerError, applies, coerce, parse_set_options, questions_for
+from mlgolden.answers import (
+    AnswerError,
+    applies,
+    coerce,
+    collect,
+    inapplicable,
+    parse_set_options,
+    questions_for,
+)
 from mlgolden.catalog import BUILTIN, available_versions, open_catalog, parse_version, version_key
 from mlgolden.errors import Interrupted, MlgoldenError, NotApplied, UsageError
 from mlgolden.locking import repo_lock
@@ -66,6 +74,7 @@ class Outcome:
     detail: str = ""
     conflicts: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # e.g. a --set for a question that does not apply
     changes: list[tuple[str, str]] = field(default_factory=list)  # dry run: (what, path)
     exit_code: int = 0
 
@@ -91,6 +100,7 @@ class Plan:
     new_answers: dict = field(default_factory=dict)  # questions the recorded answers lack -> value taken
     asked: dict = field(default_factory=dict)  # new questions answered at the terminal
     catalog_changed: bool = True
+    warnings: list[str] = field(default_factory=list)  # --set answers that do not apply, with why
 
     @property
     def root(self) -> Path:
@@ -132,6 +142,7 @@ def _upgrade(where: Location, manifest: Manifest, target: Target, opts: UpgradeO
     ):
         plan = make_plan(where, manifest, catalog, opts)
         outcome.target = plan.target
+        outcome.warnings += plan.warnings
         if not (plan.catalog_changed or plan.changed_answers or plan.switching):
             outcome.result, outcome.detail = "current", f"already at {plan.target}"
             return outcome
@@ -256,7 +267,8 @@ def make_plan(where: Location, manifest: Manifest, catalog, opts: UpgradeOptions
     platform = load_platform(deep_merge(catalog.platform_defaults(), manifest.platform), opts.platform_file)
     questions = {q.id: q for q in questions_for(catalog.spec.questions, pattern, platform)}
     answers = dict(manifest.answers)
-    for key, value in parse_set_options(opts.sets).items():
+    sets = parse_set_options(opts.sets)
+    for key, value in sets.items():
         if key not in questions:
             raise UsageError(
                 f"--set: unknown question {key!r}", hint=f"this pattern asks: {', '.join(sorted(questions))}"
@@ -270,6 +282,13 @@ def make_plan(where: Location, manifest: Manifest, catalog, opts: UpgradeOptions
         for item in questions.values():
             if item.id not in answers and applies(item, answers):
                 answers[item.id] = asked[item.id] = opts.ask(item, item.default, answers)
+    # a --set for a question that does not apply to the other answers is not used: say so, and
+    # do not count it as a changed answer
+    applicable = collect(list(questions.values()), [("--set", answers)])
+    warnings = inapplicable(list(questions.values()), applicable, [("--set", sets)])
+    for key in sets:
+        if key not in applicable:
+            answers.pop(key, None)
     try:  # a branch or a commit has no order to compare: only versions can be downgrades
         catalog_version = catalog.version
         by_version = opts.ref is None or parse_version(opts.ref.removeprefix("v")) is not None
@@ -303,6 +322,7 @@ def make_plan(where: Location, manifest: Manifest, catalog, opts: UpgradeOptions
         changed_answers=changed,
         asked=asked,
         catalog_changed=catalog_changed or platform.model_dump() != manifest.platform,
+        warnings=warnings,
     )
 
 

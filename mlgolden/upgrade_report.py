@@ -21,6 +21,8 @@ def run(paths: list[Path], repos_file: Path | None, opts: UpgradeOptions, jobs: 
 
 def describe(outcome: Outcome, report: Reporter) -> None:
     repo = outcome.repo
+    for warning in outcome.warnings:
+        report.warn(warning)
     if outcome.result == "current":
         report.info(f"{repo}: already current ({outcome.current}); nothing to do")
     elif outcome.result == "behind":
@@ -77,8 +79,8 @@ def _why(outcome: Outcome) -> str:
         why += "`git cherry-pick --continue` (or `git cherry-pick --abort`)"
     elif outcome.result == "failed" and "next:" not in why:
         why += f"; next: fix that, then run `mlgolden upgrade {outcome.repo}`"
-    if outcome.notes:
-        why += "; " + "; ".join(outcome.notes)
+    if outcome.notes or outcome.warnings:
+        why += "; " + "; ".join([*(f"warning: {w}" for w in outcome.warnings), *outcome.notes])
     return why
 
 

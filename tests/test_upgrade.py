@@ -457,3 +457,30 @@ def test_interrupted_upgrade_leaves_the_repo_as_before_or_abortable(project, sce
         assert proc.returncode != 1 or result == "abortable" or startup, f"{label}: exit 1: {err.decode()}"
         seen[result] += 1
     assert seen["before"] and seen[expected], seen
+
+
+def test_a_set_for_a_question_that_does_not_apply_is_warned_with_the_reason(cli, generated, tmp_path):
+    """Like `new`: the answer is not used, the user hears why, and nothing is recorded or committed."""
+    project = shutil.copytree(generated("streamlit-demo"), tmp_path / "demo", symlinks=True)
+    head = git(project, "rev-parse", "HEAD")
+    reason = (
+        "warning: --set service_url is ignored: it is asked only when inference_mode is service "
+        "(here inference_mode is local)"
+    )
+
+    result = cli("upgrade", str(project), "--set", "service_url=http://models.internal/churn")
+    assert result.code == 0, result.out + result.err
+    assert reason in " ".join(result.err.split())
+    assert "already current" in result.out and "answer changed" not in result.out
+    assert git(project, "rev-parse", "HEAD") == head and "service_url" not in manifest(project)["answers"]
+
+    applies = cli(
+        "upgrade",
+        str(project),
+        "--set",
+        "inference_mode=service",
+        "--set",
+        "service_url=http://models.internal/churn",
+    )
+    assert applies.code == 0 and "warning" not in applies.err, applies.out + applies.err
+    assert manifest(project)["answers"]["service_url"] == "http://models.internal/churn"
