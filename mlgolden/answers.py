@@ -321,7 +321,15 @@ def collect(
     return answers
 
 
+# The only question ids the engine relies on; every catalog's shared questions must include them
+# (checked when the catalog is opened). Everything else a catalog asks is data for its templates.
+REQUIRED_QUESTIONS = {
+    "project_name": "the project's name: its slug names the folder, the package and the resources",
+}
+
+
 def derived(answers: dict[str, Scalar]) -> dict[str, str]:
-    """Values computed from the answers, never asked."""
+    """Values computed from the answers, never asked: the names the engine derives from the
+    required ``project_name``."""
     slug = slugify(str(answers["project_name"]))
     return {"project_slug": slug, "package_name": slug.replace("-", "_")}

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from mlgolden import gitops
+from mlgolden import components, gitops
+from mlgolden.answers import REQUIRED_QUESTIONS
 from mlgolden.errors import UsageError
 from mlgolden.loading import load_model, read_yaml
 from mlgolden.models import CatalogSpec, Pattern
@@ -74,7 +75,19 @@ class Catalog:
 
     @cached_property
     def spec(self) -> CatalogSpec:
-        return load_model(CatalogSpec, self.root / "catalog.yml", what="catalog file")
+        path = self.root / "catalog.yml"
+        spec = load_model(CatalogSpec, path, what="catalog file")
+        asked = {q.id for q in spec.questions}
+        for qid, why in REQUIRED_QUESTIONS.items():
+            if qid not in asked:
+                raise UsageError(
+                    f"catalog file {path}: questions must include {qid!r} ({why})",
+                    hint="the engine relies on no other question",
+                )
+        problem = components.catalog_problem(spec)
+        if problem:
+            raise UsageError(f"catalog file {path}: {problem}")
+        return spec
 
     @cached_property
     def patterns(self) -> dict[str, Pattern]:
@@ -95,6 +108,13 @@ class Catalog:
             missing = [c for c in pattern.components if not self.template_dir(c).is_dir()]
             if missing:
                 raise UsageError(f"pattern {pattern.name}: no templates/{missing[0]}/ in the catalog")
+            problem = components.pattern_problem(self.spec, pattern.components)
+            if problem:
+                raise UsageError(f"pattern file {path}: {problem}")
+            try:
+                pattern.questions = components.pattern_questions(self.spec, pattern)
+            except UsageError as exc:
+                raise UsageError(f"pattern file {path}: {exc.message}") from None
             found[pattern.name] = pattern
         if not found:
             raise UsageError(f"catalog {self.source} has no patterns in patterns/")

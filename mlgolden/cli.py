@@ -156,8 +156,13 @@ def upgrade(
     trust: bool = typer.Option(
         False, "--trust", help="Trust the catalog: allow its hooks, extensions and symlinks."
     ),
+    no_input: bool = typer.Option(
+        False, "--no-input", help="Never prompt: questions the new version adds take their defaults."
+    ),
 ) -> None:
     """Take a newer template version (or changed answers) with a three-way merge.
+
+    PATH is a project folder: a repository, or a folder of a monorepo holding .mlgolden.yml.
 
     One repository is upgraded on its current branch; several (or --repos) each on a new
     branch mlgolden/upgrade-<version>. Conflicts are left as an ordinary git cherry-pick.
@@ -182,6 +187,11 @@ def upgrade(
     opts = UpgradeOptions(
         ref=ref, sets=set_, pattern=pattern, check=check, dry_run=dry_run, platform_file=platform, trust=trust
     )
+    single = len(paths or []) <= 1 and repos is None
+    if single and not (no_input or check or dry_run) and sys.stdin.isatty() and sys.stdout.isatty():
+        from mlgolden.interview import Interview  # noqa: PLC0415
+
+        opts.ask = Interview().ask
     code = upgrade_report.run(list(paths or []), repos, opts, jobs, _reporter())
     raise typer.Exit(code)
 

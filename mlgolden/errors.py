@@ -9,6 +9,7 @@ from __future__ import annotations
 EXIT_OK = 0
 EXIT_FAILED = 1  # an operation or a check failed
 EXIT_USAGE = 2  # usage error or refused input; nothing was written
+EXIT_NOT_APPLIED = 3  # an upgrade could not be applied; the message says the repo's state
 EXIT_INTERRUPTED = 130  # Ctrl-C / SIGTERM, as in every shell; nothing was written
 
 
@@ -39,6 +40,14 @@ class OperationError(MlgoldenError):
     """An operation that started could not finish (exit 1)."""
 
     exit_code = EXIT_FAILED
+
+
+class NotApplied(MlgoldenError):
+    """An upgrade that could not be applied (a file git cannot write, a hook, signing, a full
+    disk): the message says in one line whether the repo is as before or in a cherry-pick to abort.
+    Never exit 1, which means conflicts."""
+
+    exit_code = EXIT_NOT_APPLIED
 
 
 class Interrupted(MlgoldenError):

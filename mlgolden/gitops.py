@@ -2,11 +2,21 @@
 
 Every verb runs the real git executable with subprocess (importing GitPython for this cost more
 than a whole render on a busy machine; see docs/benchmarks.md).
+
+Safety rules every verb follows:
+
+- pathspecs are literal (``GIT_LITERAL_PATHSPECS=1``): a file named ``dont_wildmatch*`` is that file;
+- every value that comes from a file or the command line (a catalog source, a ref, a path) follows
+  ``--`` or ``--end-of-options``, so that ``--upload-pack=…`` can never be read as an option;
+- a write that must not stop half-way (:func:`critical`) runs git in its own process group, so a
+  Ctrl-C at the terminal does not reach it, with SIGINT/SIGTERM deferred until git has finished.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,7 +49,9 @@ def require_git() -> None:
         raise UsageError("git is not installed or not on PATH", hint="install git, then run again")
 
 
-def _execute(cwd: Path | str, args: list[str], env: dict[str, str]) -> tuple[int, bytes, bytes]:
+def _execute(
+    cwd: Path | str, args: list[str], env: dict[str, str], *, own_group: bool = False
+) -> tuple[int, bytes, bytes]:
     """Run ``git ARGS``; on an interrupt, let git finish what it started (no lock left behind)."""
     import subprocess  # noqa: PLC0415
 
@@ -51,6 +63,7 @@ def _execute(cwd: Path | str, args: list[str], env: dict[str, str]) -> tuple[int
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
+            start_new_session=own_group,
         )
     except FileNotFoundError as exc:
         raise UsageError("git is not installed or not on PATH", hint="install git") from exc
@@ -63,13 +76,26 @@ def _execute(cwd: Path | str, args: list[str], env: dict[str, str]) -> tuple[int
 
 
 def _env(extra: dict[str, str] | None = None) -> dict[str, str]:
-    """git never prompts, and speaks C so that its messages can be parsed."""
-    return {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", **(extra or {})}
+    """git never prompts, speaks C so that its messages can be parsed, and reads pathspecs
+    literally (``ext::`` transports stay off: git's default protocol.ext.allow=never)."""
+    return {
+        **os.environ,
+        "GIT_TERMINAL_PROMPT": "0",
+        "LC_ALL": "C",
+        "GIT_LITERAL_PATHSPECS": "1",
+        **(extra or {}),
+    }
 
 
-def run(cwd: Path | str, *args: str, env: dict[str, str] | None = None, check: bool = True) -> GitResult:
+def run(
+    cwd: Path | str,
+    *args: str,
+    env: dict[str, str] | None = None,
+    check: bool = True,
+    own_group: bool = False,
+) -> GitResult:
     """Run ``git ARGS`` in ``cwd``; with ``check`` a failure raises OperationError."""
-    status, out, err = _execute(cwd, list(args), _env(env))
+    status, out, err = _execute(cwd, list(args), _env(env), own_group=own_group)
     result = GitResult(
         status,
         out.decode("utf-8", "surrogateescape"),
@@ -93,7 +119,7 @@ def identity_env(cwd: Path) -> dict[str, str]:
 def init_and_commit(path: Path, message: str) -> str:
     """Make ``path`` a git repository whose single first commit holds all its files."""
     run(path, "init", "--quiet", "--initial-branch=main")
-    run(path, "add", "--all", "--force")
+    _add_all(path)  # like the user's `git add --all`: git-ignored rendered files stay out
     run(path, "commit", "--quiet", "--no-verify", "-m", message, env=identity_env(path))
     return head(path)
 
@@ -127,7 +153,7 @@ def is_git_source(source: str) -> bool:
 
 def list_tags(source: str) -> dict[str, str]:
     """Tag name -> commit sha of a local or remote repository (peeled annotated tags)."""
-    result = run(".", "ls-remote", "--tags", source, check=False)
+    result = run(".", "ls-remote", "--tags", "--", source, check=False)
     if not result.ok:
         raise UsageError(f"catalog {source} is not a reachable git repository")
     tags: dict[str, str] = {}
@@ -142,7 +168,9 @@ def list_tags(source: str) -> dict[str, str]:
 
 
 def resolve_commit(repo: str, ref: str) -> str | None:
-    result = run(repo, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", check=False)
+    result = run(
+        repo, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}", check=False
+    )
     return result.stdout.strip() if result.ok else None
 
 
@@ -153,7 +181,7 @@ def mirror(url: str, cache_dir: Path) -> Path:
     dest = cache_dir / (hashlib.sha256(url.encode()).hexdigest()[:16] + ".git")
     if not dest.exists():
         cache_dir.mkdir(parents=True, exist_ok=True)
-        result = run(cache_dir, "clone", "--quiet", "--mirror", url, str(dest), check=False)
+        result = run(cache_dir, "clone", "--quiet", "--mirror", "--", url, str(dest), check=False)
         if not result.ok:
             raise UsageError(f"cannot clone catalog {url}: {result.stderr.strip().splitlines()[-1:]}")
     else:
@@ -166,7 +194,14 @@ def export_tree(repo: str | Path, commit: str, dest: Path) -> None:
     import io
     import tarfile
 
-    status, out, err = _execute(repo, ["archive", "--format=tar", commit], _env())
+    listed = run(repo, "ls-tree", "-r", "-z", "--end-of-options", commit).stdout.split("\0")
+    submodules = [entry.split("\t", 1)[1] for entry in listed if entry.startswith("160000 ")]
+    if submodules:  # `git archive` leaves them out: the catalog would silently miss files
+        raise UsageError(
+            f"catalog {repo} has a git submodule ({submodules[0]}), which mlgolden cannot read",
+            hint="commit the submodule's files into the catalog instead",
+        )
+    status, out, err = _execute(repo, ["archive", "--format=tar", "--end-of-options", commit], _env())
     if status != 0:
         raise OperationError(f"cannot read {commit} from {repo}: {err.decode(errors='replace').strip()}")
     with tarfile.open(fileobj=io.BytesIO(out)) as archive:
@@ -195,10 +230,25 @@ def git_dir(repo: Path) -> Path:
     return Path(run(repo, "rev-parse", "--absolute-git-dir").stdout.strip())
 
 
-def dirty_paths(repo: Path) -> list[str]:
-    """Tracked files with staged or unstaged changes (untracked files do not count)."""
-    out = run(repo, "status", "--porcelain", "--untracked-files=no", "--ignore-submodules").stdout
-    return [line[3:] for line in out.splitlines() if line.strip()]
+def dirty_paths(repo: Path, prefix: str = "") -> list[str]:
+    """Tracked files with staged or unstaged changes under ``prefix`` (untracked files do not count)."""
+    args = ["status", "--porcelain", "-z", "--untracked-files=no", "--ignore-submodules"]
+    out = run(repo, *args, "--", prefix or ".").stdout
+    fields, paths, i = out.split("\0"), [], 0
+    while i < len(fields):
+        entry = fields[i]
+        if entry:
+            paths.append(entry[3:])
+            i += 1 if entry[0] not in "RC" else 2  # a rename is followed by its old name
+        else:
+            i += 1
+    return paths
+
+
+def staged_paths(repo: Path) -> list[str]:
+    """Paths whose staged content differs from HEAD, anywhere in the repository."""
+    out = run(repo, "diff", "--cached", "--name-only", "-z", "--ignore-submodules", "HEAD", "--").stdout
+    return [path for path in out.split("\0") if path]
 
 
 def current_branch(repo: Path) -> str | None:
@@ -210,25 +260,50 @@ def has_commits(repo: Path) -> bool:
     return run(repo, "rev-parse", "--verify", "--quiet", "HEAD^{commit}", check=False).ok
 
 
-def tree_of_directory(repo: Path, directory: Path, index_file: Path) -> str:
-    """Store every file under ``directory`` as a tree in ``repo``'s object database."""
+def _add_all(work_tree: Path, env: dict[str, str] | None = None, repo: Path | None = None) -> None:
+    """``git add --all`` of a rendered folder: .gitignore'd files stay out, and executable bits and
+    symlinks are recorded from the files even where the repo says core.fileMode/symlinks=false."""
+    modes = ["-c", "core.fileMode=true", "-c", "core.symlinks=true"]
+    run(repo or work_tree, *modes, "--work-tree", str(work_tree), "add", "--all", "--", ".", env=env)
+
+
+def tree_of_directory(repo: Path, directory: Path, index_file: Path, prefix: str = "") -> str:
+    """Store every file under ``directory`` as a tree in ``repo``'s object database, placed at
+    ``prefix`` (the project's folder inside the repository; '' for the top)."""
     env = {"GIT_INDEX_FILE": str(index_file), "GIT_WORK_TREE": str(directory)}
-    run(repo, "--work-tree", str(directory), "add", "--all", "--force", "--", ".", env=env)
+    index_file.unlink(missing_ok=True)
+    _add_all(directory, env, repo)
+    tree = run(repo, "write-tree", env=env).stdout.strip()
+    if not prefix:
+        return tree
+    index_file.unlink(missing_ok=True)
+    run(repo, "read-tree", f"--prefix={prefix}/", "--end-of-options", tree, env=env)
     return run(repo, "write-tree", env=env).stdout.strip()
 
 
-def commit_tree(repo: Path, tree: str, message: str, parent: str | None = None) -> str:
-    args = ["commit-tree", tree, "-m", message]
-    if parent:
-        args += ["-p", parent]
-    return run(repo, *args, env=identity_env(repo)).stdout.strip()
+def commit_tree(repo: Path, tree: str, message: str, parent: str | None = None, sign: bool = False) -> str:
+    """A commit object; ``sign=None`` signs it when the repo asks for signed commits
+    (commit.gpgSign), as ``git commit`` would."""
+    if sign is None:
+        sign = run(repo, "config", "--bool", "commit.gpgSign", check=False).stdout.strip() == "true"
+    args = ["commit-tree", "-m", message, *(["-p", parent] if parent else []), *(["-S"] if sign else [])]
+    args += ["--end-of-options", tree]
+    result = run(repo, *args, env=identity_env(repo), check=False)
+    if not result.ok:  # e.g. commit.gpgSign set and no key to sign with
+        detail = (result.stderr.strip().splitlines() or ["(no message)"])[-1]
+        raise OperationError(f"git cannot create the upgrade commit: {detail}")
+    return result.stdout.strip()
+
+
+def tree_of(repo: Path, rev: str) -> str:
+    return run(repo, "rev-parse", "--verify", "--end-of-options", f"{rev}^{{tree}}").stdout.strip()
 
 
 def diff_names(repo: Path, old: str, new: str, *, renames: bool = False) -> list[tuple[str, str]]:
     """(status letter, path) for each change between two trees or commits."""
     args = ["diff-tree", "-r", "--no-commit-id", "--name-status", "-z"]
     args += ["-M"] if renames else ["--no-renames"]
-    fields = run(repo, *args, old, new).stdout.split("\0")
+    fields = run(repo, *args, "--end-of-options", old, new).stdout.split("\0")
     changes, i = [], 0
     while i < len(fields) - 1:
         status = fields[i]
@@ -241,35 +316,136 @@ def diff_names(repo: Path, old: str, new: str, *, renames: bool = False) -> list
     return changes
 
 
+@dataclass
+class Merge:
+    """A three-way merge computed in memory: the merged tree, and per conflicted path the index
+    stages git would leave (1 base, 2 ours, 3 theirs) as {stage: (mode, object)}."""
+
+    tree: str
+    conflicts: dict[str, dict[int, tuple[str, str]]]
+
+
+def merge_in_memory(repo: Path, base: str, ours_tree: str, theirs: str) -> Merge:
+    """Merge ``base`` → ``theirs`` into ``ours_tree`` without touching the index or the work tree
+    (``git merge-tree``; ``theirs`` must be a child of ``base``)."""
+    ours = commit_tree(repo, ours_tree, "mlgolden: the repository as it is", parent=base)
+    args = ["merge-tree", "--write-tree", "-z", "--no-messages", ours, theirs]
+    result = run(repo, *args, check=False)
+    if result.status not in (0, 1):
+        raise OperationError(f"git merge-tree failed: {result.stderr.strip()}")
+    fields = result.stdout.split("\0")
+    conflicts: dict[str, dict[int, tuple[str, str]]] = {}
+    for entry in fields[1:]:
+        if not entry:
+            break
+        meta, path = entry.split("\t", 1)
+        mode, oid, stage = meta.split()
+        conflicts.setdefault(path, {})[int(stage)] = (mode, oid)
+    return Merge(tree=fields[0].strip(), conflicts=conflicts)
+
+
+def edit_tree(
+    repo: Path, tree: str, index_file: Path, *, remove: list[str], put: dict[str, tuple[str, str]]
+) -> str:
+    """``tree`` with the paths in ``remove`` taken out and ``put`` (path -> (mode, object)) set."""
+    env = {"GIT_INDEX_FILE": str(index_file)}
+    index_file.unlink(missing_ok=True)
+    run(repo, "read-tree", "--end-of-options", tree, env=env)
+    if remove:
+        run(repo, "update-index", "--force-remove", "--", *remove, env=env)
+    for path, (mode, oid) in put.items():
+        run(repo, "update-index", "--add", "--cacheinfo", f"{mode},{oid},{path}", env=env)
+    return run(repo, "write-tree", env=env).stdout.strip()
+
+
+def untracked_in_the_way(repo: Path, paths: list[str]) -> list[str]:
+    """Of the work-tree paths a change would write, the untracked or git-ignored ones in its way:
+    the path itself, or a parent of it that is a file (or symlink) where a folder must go."""
+    candidates: set[str] = set()
+    for path in paths:
+        if os.path.lexists(repo / path):
+            candidates.add(path)
+        parts = path.split("/")
+        for depth in range(1, len(parts)):
+            parent = "/".join(parts[:depth])
+            if os.path.lexists(repo / parent) and not (repo / parent).is_dir():
+                candidates.add(parent)
+                break
+    if not candidates:
+        return []
+    tracked = set(run(repo, "ls-files", "-z", "--", *sorted(candidates)).stdout.split("\0"))
+    return sorted(p for p in candidates if p not in tracked)
+
+
+# --- writes that must not stop half-way ----------------------------------------------------------
+
+
+def critical(repo: Path, *args: str, env: dict[str, str] | None = None) -> GitResult:
+    """Run one git command that writes the work tree to its end: it gets its own process group
+    (a Ctrl-C at the terminal does not reach it) and SIGINT/SIGTERM wait until it has finished."""
+    with deferred_signals():
+        return run(repo, *args, env=env, check=False, own_group=True)
+
+
+@contextmanager
+def deferred_signals() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM until the block ends, then deliver them (main thread only: other
+    threads never receive Python signals)."""
+    import signal  # noqa: PLC0415
+    import threading  # noqa: PLC0415
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    held = (signal.SIGINT, signal.SIGTERM)
+    previous = {sig: signal.signal(sig, lambda signum, frame: caught.append(signum)) for sig in held}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        if caught:
+            signal.raise_signal(caught[0])
+
+
+def fast_forward(repo: Path, commit: str) -> GitResult:
+    """Move the current branch, index and work tree to ``commit`` (a child of HEAD) in one git
+    command; git refuses before writing when an untracked file is in the way."""
+    env = {"GIT_REFLOG_ACTION": "mlgolden upgrade"}
+    return critical(repo, "merge", "--ff-only", "--quiet", "--no-stat", "--end-of-options", commit, env=env)
+
+
+def restore(repo: Path, head: str, paths: list[str]) -> None:
+    """Put ``paths`` back as they are in ``head`` (index and work tree); paths ``head`` does not
+    have are removed (they did not exist before: untracked ones in the way were refused)."""
+    in_head = set(run(repo, "ls-tree", "-r", "-z", "--name-only", head, "--", *paths).stdout.split("\0"))
+    present = [p for p in paths if p in in_head]
+    if present:
+        run(repo, "checkout", "--no-overlay", head, "--", *present)
+    absent = [p for p in paths if p not in in_head]
+    if absent:
+        run(repo, "rm", "--cached", "--quiet", "--ignore-unmatch", "--", *absent)
+        for path in absent:
+            target = repo / path
+            if target.is_file() or target.is_symlink():
+                target.unlink()
+
+
 def cherry_pick(repo: Path, commit: str) -> GitResult:
-    return run(
+    return critical(
         repo,
         "cherry-pick",
         "--allow-empty",
         "--keep-redundant-commits",
+        "--end-of-options",
         commit,
         env=identity_env(repo),
-        check=False,
     )
 
 
-def continue_cherry_pick(repo: Path) -> None:
-    env = {**identity_env(repo), "GIT_EDITOR": "true"}
-    run(repo, "-c", "core.editor=true", "cherry-pick", "--continue", env=env)
-
-
-def abort_cherry_pick(repo: Path) -> None:
-    run(repo, "cherry-pick", "--abort", check=False)
-
-
-def unmerged(repo: Path) -> dict[str, set[int]]:
-    """Path -> the index stages present (1 base, 2 ours, 3 theirs) for every conflicted path."""
-    stages: dict[str, set[int]] = {}
-    for line in run(repo, "ls-files", "--unmerged", "-z").stdout.split("\0"):
-        if line:
-            meta, path = line.split("\t", 1)
-            stages.setdefault(path, set()).add(int(meta.split()[2]))
-    return stages
+def abort_cherry_pick(repo: Path) -> GitResult:
+    return critical(repo, "cherry-pick", "--abort")
 
 
 def resolve_deleted(repo: Path, path: str) -> None:
@@ -280,29 +456,32 @@ def resolve_keep_ours(repo: Path, path: str) -> None:
     run(repo, "add", "--", path)
 
 
-def untracked_existing(repo: Path, paths: list[str]) -> list[str]:
-    """Of ``paths``, those present in the work tree but not tracked (e.g. git-ignored files)."""
-    present = [p for p in paths if (repo / p).exists() or (repo / p).is_symlink()]
-    if not present:
-        return []
-    tracked = set(run(repo, "ls-files", "-z", "--", *present).stdout.split("\0"))
-    return [p for p in present if p not in tracked]
-
-
-def merge_tree(repo: Path, ours: str, theirs: str) -> tuple[bool, list[str]]:
-    """Merge two commits in memory (no work tree, no index); (clean, conflicted paths)."""
-    result = run(
-        repo, "merge-tree", "--write-tree", "--name-only", "--no-messages", ours, theirs, check=False
-    )
-    if result.status not in (0, 1):
-        raise OperationError(f"git merge-tree failed: {result.stderr.strip()}")
-    lines = result.stdout.splitlines()
-    return result.status == 0, [line for line in lines[1:] if line]
-
-
 def branch_exists(repo: Path, name: str) -> bool:
-    return run(repo, "rev-parse", "--verify", "--quiet", f"refs/heads/{name}", check=False).ok
+    return run(
+        repo, "rev-parse", "--verify", "--quiet", "--end-of-options", f"refs/heads/{name}", check=False
+    ).ok
 
 
 def switch(repo: Path, branch: str, *, create: bool) -> None:
-    run(repo, "switch", "--quiet", *(["-c"] if create else []), branch)
+    if create:
+        run(repo, "switch", "--quiet", "--create", branch)  # the option's own value: never an option
+    else:
+        run(repo, "switch", "--quiet", "--end-of-options", branch)
+
+
+def delete_branch(repo: Path, branch: str) -> None:
+    run(repo, "branch", "--quiet", "-D", "--end-of-options", branch, check=False)
+
+
+def ref_commit(source: str, ref: str) -> str | None:
+    """The commit ``ref`` (a branch, tag, ``HEAD`` or commit sha) names in a catalog repository."""
+    if not looks_like_url(source):
+        return resolve_commit(source, ref)
+    if len(ref) == 40 and all(c in "0123456789abcdef" for c in ref.lower()):
+        return ref.lower()
+    result = run(".", "ls-remote", "--", source, ref, check=False)
+    found = dict(reversed(line.split("\t", 1)) for line in result.stdout.splitlines() if "\t" in line)
+    for name in (f"refs/tags/{ref}^{{}}", f"refs/tags/{ref}", f"refs/heads/{ref}", ref):
+        if name in found:
+            return found[name]
+    return None

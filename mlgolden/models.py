@@ -74,11 +74,84 @@ class Pattern(Strict):
         return value.strip()
 
 
+# Capabilities a pattern has without a component naming them: an ``entrypoint`` when one of its
+# provisions declares the image's command, a ``server`` when one declares a port.
+VIRTUAL_CAPABILITIES = {
+    "entrypoint": "a component whose provisions declare an entrypoint",
+    "server": "a component whose provisions declare a port",
+}
+
+
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+ENTRYPOINT_PLACEHOLDERS = {"package_name", "project_slug", "port"}
+
+
+class Provision(Strict):
+    """One thing a component provides to the other components (``provides:`` in catalog.yml).
+
+    The facts here (command, port, health paths) are declared once: templates read them from the
+    derived render context, ``validate`` and the ``--build`` smoke test from the catalog.
+    """
+
+    description: str = ""
+    # The image's command when this component is what the image runs; "{package_name}",
+    # "{project_slug}" and "{port}" are replaced.
+    entrypoint: list[str] | None = Field(default=None, min_length=1)
+    port: int | None = Field(default=None, ge=1, le=65535)  # a server: it listens here
+    health: str | None = None  # liveness path on the port
+    ready: str | None = None  # readiness path on the port (default: the health path)
+    files: list[str] = []  # project files outside the package that the image needs (copied in)
+    output: str | None = None  # a job: the file its entrypoint writes (the smoke test reads it)
+    output_columns: list[str] = []  # a job: columns the output's header must hold
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Provision:
+        for arg in self.entrypoint or []:
+            unknown = set(PLACEHOLDER.findall(arg)) - ENTRYPOINT_PLACEHOLDERS
+            if unknown:
+                raise ValueError(
+                    f"entrypoint placeholder {{{sorted(unknown)[0]}}} is unknown "
+                    f"(known: {', '.join(sorted(ENTRYPOINT_PLACEHOLDERS))})"
+                )
+        if (self.health or self.ready) and self.port is None:
+            raise ValueError("health and ready paths need a port")
+        for path in (self.health, self.ready):
+            if path is not None and not path.startswith("/"):
+                raise ValueError(f"the path {path!r} must start with '/'")
+        if self.port is not None and self.entrypoint is None:
+            raise ValueError("a server (port) needs an entrypoint")
+        if (self.output or self.output_columns) and self.entrypoint is None:
+            raise ValueError("an output needs an entrypoint that writes it")
+        return self
+
+    @property
+    def is_server(self) -> bool:
+        return self.port is not None
+
+
 class Component(Strict):
-    """A template component: one folder under templates/, shared by the patterns that use it."""
+    """A template component: one folder under templates/, shared by the patterns that use it.
+
+    ``provides`` names what it offers (a capability per key), ``needs`` the capabilities other
+    components of the same pattern must provide; ``questions`` are asked by every pattern that
+    uses it (after the shared ones, before the pattern's own).
+    """
 
     description: str
     checks: list[str] = []
+    provides: dict[str, Provision] = {}
+    needs: list[str] = []
+    questions: list[Question] = []
+
+    @field_validator("provides")
+    @classmethod
+    def _capability_names(cls, value: dict[str, Provision]) -> dict[str, Provision]:
+        for name in value:
+            if not re.fullmatch(IDENTIFIER, name):
+                raise ValueError(f"capability {name!r} must be a lower-case identifier")
+            if name in VIRTUAL_CAPABILITIES:
+                raise ValueError(f"capability {name!r} is reserved (derived from the provisions)")
+        return value
 
 
 class CatalogSpec(Strict):
@@ -88,7 +161,18 @@ class CatalogSpec(Strict):
     version: str
     questions: list[Question]
     components: dict[str, Component]
+    # Values the templates read, computed from the answers: name -> Jinja expression over the
+    # answers, ``platform`` and the derived context (evaluated sandboxed; see components.py).
+    derived: dict[str, str] = {}
     extensions: list[str] = []  # Jinja extensions (import paths); loaded only for trusted catalogs
+
+    @field_validator("derived")
+    @classmethod
+    def _derived_names(cls, value: dict[str, str]) -> dict[str, str]:
+        for name in value:
+            if not re.fullmatch(IDENTIFIER, name):
+                raise ValueError(f"derived value {name!r} must be a lower-case identifier")
+        return value
 
 
 # --- platform settings --------------------------------------------------------------------

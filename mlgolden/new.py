@@ -118,12 +118,9 @@ def next_steps(result: NewResult) -> list[str]:
 
 
 def _default_pattern(catalog: Catalog) -> str:
+    """The first golden pattern (patterns/ in name order), else the first pattern."""
     golden = [name for name, p in catalog.patterns.items() if p.tier == "golden"]
-    return (
-        "batch-prediction"
-        if "batch-prediction" in catalog.patterns
-        else (golden or list(catalog.patterns))[0]
-    )
+    return (golden or list(catalog.patterns))[0]
 
 
 def _check_target_free(target: Path, error: type[Exception]) -> None:

@@ -116,8 +116,3 @@ def lookup(settings: PlatformSettings | dict, dotted: str) -> Any:
             raise UsageError(f"the catalog refers to unknown platform setting {dotted!r}")
         node = node[part]
     return node
-
-
-def base_image(settings: PlatformSettings, python_version: str, gpu: bool) -> str:
-    template = settings.base_images.gpu if gpu else settings.base_images.cpu
-    return template.replace("{python_version}", python_version)

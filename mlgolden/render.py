@@ -17,9 +17,9 @@ import yaml
 
 from mlgolden.answers import Resolved, coerce, derived
 from mlgolden.catalog import Catalog
+from mlgolden.components import derived_context
 from mlgolden.errors import UsageError
 from mlgolden.models import CatalogRef, Manifest, Pattern, PlatformSettings, Scalar
-from mlgolden.platform import base_image
 
 MANIFEST = ".mlgolden.yml"
 RENDER_LOCK = threading.Lock()
@@ -51,10 +51,10 @@ def build_context(
         pattern_title=pattern.title,
         components=list(pattern.components),
         template_version=catalog.version,
-        base_image=base_image(platform, str(values["python_version"]), bool(values["gpu"])),
         platform=platform.model_dump(),
         _extensions=[BUILTIN_EXTENSION, *catalog.spec.extensions],
     )
+    values.update(derived_context(catalog.spec, pattern, values))
     return {"cookiecutter": values}
 
 
@@ -164,16 +164,68 @@ def _render_components(catalog: Catalog, pattern: Pattern, context: dict, parent
     for component in pattern.components:
         template_dir = catalog.template_dir(component)
         _refuse_unsafe_names(template_dir, names, context, catalog.trusted)
+        verbatim, links = _verbatim_files_and_links(template_dir)
+        values = {**context["cookiecutter"], "_copy_without_render": [_fnmatch_literal(p) for p in verbatim]}
         try:
             generate_files(
                 repo_dir=str(template_dir),
-                context=context,
+                context={**context, "cookiecutter": values},
                 output_dir=str(parent),
                 overwrite_if_exists=True,
                 accept_hooks=catalog.trusted,
             )
         except (CookiecutterException, TemplateError) as exc:
             raise UsageError(f"template error in component {component!r}: {_describe(exc)}") from None
+        _restore_links(template_dir, links, names, context, parent)
+
+
+def _verbatim_files_and_links(template_dir: Path) -> tuple[list[str], list[str]]:
+    """Template files cookiecutter must copy byte for byte (not UTF-8 text), as paths inside the
+    ``{{cookiecutter.…}}`` folder (how cookiecutter matches them), and the symlinks (files or
+    folders) as paths inside ``template_dir``, to be made links again after the render."""
+    top = next(
+        (d for d in template_dir.iterdir() if d.is_dir() and "cookiecutter" in d.name and "{{" in d.name),
+        None,
+    )
+    verbatim, links = [], []
+    for root, dirs, files in os.walk(top) if top else ():
+        for name in [*dirs, *files]:
+            path = Path(root) / name
+            if path.is_symlink():
+                links.append(path.relative_to(template_dir).as_posix())
+            elif name in files and not _is_utf8(path):
+                verbatim.append(path.relative_to(top).as_posix())
+    return verbatim, links
+
+
+def _is_utf8(path: Path) -> bool:
+    try:
+        path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _fnmatch_literal(path: str) -> str:
+    """``path`` as an fnmatch pattern matching only itself (cookiecutter matches with fnmatch)."""
+    import re  # noqa: PLC0415
+
+    return re.sub(r"([*?\[])", r"[\1]", path)
+
+
+def _restore_links(template_dir: Path, links: list[str], names, context: dict, parent: Path) -> None:
+    """A trusted catalog's symlinks stay symlinks (_refuse_escapes keeps them inside the project)."""
+    import shutil  # noqa: PLC0415
+
+    for rel in links:
+        rendered = names.from_string(rel).render(**context) if "{" in rel else rel
+        out = parent / rendered
+        if out.is_dir() and not out.is_symlink():
+            shutil.rmtree(out)
+        elif out.is_symlink() or out.exists():
+            out.unlink()
+        out.parent.mkdir(parents=True, exist_ok=True)
+        os.symlink(os.readlink(template_dir / rel), out)
 
 
 def _refuse_untrusted_code(catalog: Catalog, pattern: Pattern) -> None:

@@ -33,6 +33,8 @@ def describe(outcome: Outcome, report: Reporter) -> None:
         )
         for what, path in outcome.changes:
             report.info(f"  {what:<9} {path}")
+        if outcome.conflicts:
+            report.info("exit 1: the upgrade would stop with conflicts in the files marked `conflict`")
     elif outcome.result == "upgraded":
         report.info(f"{repo}: upgraded {outcome.current} → {outcome.target} (one commit)")
     elif outcome.result == "conflicts":
@@ -57,17 +59,27 @@ def _fleet(paths: list[Path], opts: UpgradeOptions, jobs: int, report: Reporter)
         )
     table = Table("repo", "from", "to", "result", "why")
     table.columns[0].overflow = "fold"
+    table.columns[4].overflow = "fold"  # whole paths, never cut with an ellipsis
     for outcome in outcomes:
-        why = outcome.detail.replace(f"{outcome.repo} ", "").replace(str(outcome.repo.resolve()), "")
-        if outcome.conflicts:
-            why = f"conflicts: {', '.join(outcome.conflicts)}"
-        if outcome.notes:
-            why += "; " + "; ".join(outcome.notes)
+        why = _why(outcome)
         table.add_row(_short(outcome.repo), outcome.current, outcome.target, outcome.result, why)
         report.lines.append(f"{outcome.repo}\t{outcome.current}\t{outcome.target}\t{outcome.result}\t{why}")
     report.rich(table)
     bad = [o for o in outcomes if o.result in ("conflicts", "failed", "behind")]
     return EXIT_FAILED if bad else EXIT_OK
+
+
+def _why(outcome: Outcome) -> str:
+    """What happened, with whole paths, and for a failed or conflicted repo one next step."""
+    why = outcome.detail
+    if outcome.result == "conflicts":
+        why = f"conflicts: {', '.join(outcome.conflicts)}; next: resolve them in {outcome.repo}, then "
+        why += "`git cherry-pick --continue` (or `git cherry-pick --abort`)"
+    elif outcome.result == "failed" and "next:" not in why:
+        why += f"; next: fix that, then run `mlgolden upgrade {outcome.repo}`"
+    if outcome.notes:
+        why += "; " + "; ".join(outcome.notes)
+    return why
 
 
 def _short(path: Path) -> str:

@@ -25,17 +25,24 @@ def main() -> int:
 
     version = str(yaml.safe_load((ROOT / "catalog.yml").read_text())["version"])
     dest = ROOT / "mlgolden" / "releases" / f"{version}.tar.gz"
+    archive_tree(ROOT, dest)
+    print(f"archived template version {version} to {dest.relative_to(ROOT)}")
+    return 0
+
+
+def archive_tree(root: Path, dest: Path) -> None:
+    """Write the catalog parts of ``root`` to ``dest``, deterministically."""
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w", format=tarfile.PAX_FORMAT) as archive:
         for part in PARTS:
-            base = ROOT / part
+            base = root / part
             paths = (
                 [base]
                 if base.is_file()
                 else sorted(p for p in base.rglob("*") if "__pycache__" not in p.parts)
             )
             for path in paths:
-                info = archive.gettarinfo(str(path), arcname=str(path.relative_to(ROOT)))
+                info = archive.gettarinfo(str(path), arcname=str(path.relative_to(root)))
                 info.mtime = 0
                 info.uid = info.gid = 0
                 info.uname = info.gname = ""
@@ -47,8 +54,6 @@ def main() -> int:
     dest.parent.mkdir(parents=True, exist_ok=True)
     with gzip.GzipFile(filename="", mode="wb", fileobj=dest.open("wb"), mtime=0) as out:
         out.write(buffer.getvalue())
-    print(f"archived template version {version} to {dest.relative_to(ROOT)}")
-    return 0
 
 
 if __name__ == "__main__":

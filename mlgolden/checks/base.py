@@ -25,6 +25,7 @@ from mlgolden.errors import MlgoldenError
 
 if TYPE_CHECKING:
     from mlgolden.catalog import Catalog
+    from mlgolden.components import Stack
     from mlgolden.models import Manifest, PlatformSettings
 
 Severity = Literal["error", "warning", "skipped"]
@@ -274,6 +275,22 @@ class Context:
     @property
     def pattern(self) -> str | None:
         return self.manifest.pattern if self.manifest else None
+
+    @cached_property
+    def stack(self) -> Stack | None:
+        """What the project's components provide (their catalog.yml declarations), or None when
+        the recorded catalog cannot be read (the manifest check says why)."""
+        if self.manifest is None or self.package_name is None:
+            return None
+        from mlgolden.components import stack  # noqa: PLC0415
+
+        try:
+            catalog = self.catalog()
+            components = list(catalog.pattern(self.manifest.pattern).components)
+            names = {"package_name": self.package_name, "project_slug": self.project_slug or ""}
+            return stack(catalog.spec, components, names)
+        except MlgoldenError:
+            return None
 
     # --- catalogs and renders (cached, errors too) -----------------------------------------
 

@@ -7,10 +7,15 @@ is built from the project's `Dockerfile` (no pull: the platform base image must 
 or its registry; set `MLGOLDEN_BUILD_NETWORK=host` when the build needs the host's network) and
 then smoke-tested, the container removed and the image deleted afterwards:
 
-- **live-service**: the container starts and `GET /healthz` on port 8080 answers 200.
-- **streamlit-demo**: the container starts and `GET /_stcore/health` on port 8501 answers 200.
-- **batch-prediction**: the batch job scores the sample input of 2026-01-01 and writes
-  predictions with the `customer_id` and `churn_probability` columns.
+- **a server** (a component providing a port, like `service` or `streamlit`): the container
+  starts and `GET <health path>` on its port answers 200 (`/healthz` on 8080, `/_stcore/health` on
+  8501 in the built-in catalog).
+- **a job with an output** (like `batch`): the image's entrypoint runs and writes its declared
+  output with the declared columns (the built-in job scores the sample input of 2026-01-01 and
+  writes predictions with `customer_id` and `churn_probability`).
+
+Ports, paths, entrypoints and outputs are the catalog's declarations (`provides:` of the
+components in catalog.yml), the same the templates render from.
 
 The HTTP probes run inside the container (`docker exec`), so no port is published.
 """
@@ -18,18 +23,18 @@ The HTTP probes run inside the container (`docker exec`), so no port is publishe
 from __future__ import annotations
 
 import os
+import shlex
 import time
 import uuid
 
 from mlgolden.checks.base import Context, Outcome
+from mlgolden.components import Provided
 
 ID = "build"
 OPT_IN = True
 FILES = ("Dockerfile",)
 NETWORK_ENV = "MLGOLDEN_BUILD_NETWORK"
 STARTUP_SECONDS = 90
-PROBES = {"live-service": (8080, "/healthz"), "streamlit-demo": (8501, "/_stcore/health")}
-BATCH_DATE = "2026-01-01"
 
 
 def run(ctx: Context, out: Outcome) -> None:
@@ -43,12 +48,13 @@ def run(ctx: Context, out: Outcome) -> None:
     try:
         if not _build(ctx, out, client, tag):
             return
-        if ctx.pattern in PROBES:
-            _probe(out, client, tag, *PROBES[ctx.pattern])
-        elif ctx.pattern == "batch-prediction":
-            _batch(ctx, out, client, tag)
+        stack = ctx.stack
+        if stack is not None and stack.server is not None and stack.server.health:
+            _probe(out, client, tag, stack.server.port, stack.server.health)
+        elif stack is not None and stack.entrypoint is not None and stack.entrypoint.provision.output:
+            _job(out, client, tag, stack.entrypoint)
         else:
-            out.note(f"no smoke test for pattern {ctx.pattern}; the image builds")
+            out.note("no smoke test declared for the project's components; the image builds")
     finally:
         _remove_image(client, tag)
         client.close()
@@ -128,26 +134,27 @@ def _probe(out: Outcome, client, tag: str, port: int, path: str) -> None:
         container.remove(force=True)
 
 
-def _batch(ctx: Context, out: Outcome, client, tag: str) -> None:
-    output = f"data/output/predictions/date={BATCH_DATE}/predictions.csv"
-    script = f"python -m {ctx.package_name}.batch score --date {BATCH_DATE} && head -n 3 {output}"
+def _job(out: Outcome, client, tag: str, job: Provided) -> None:
+    output = str(job.provision.output)
+    script = f"{shlex.join(job.entrypoint or [])} && head -n 3 {shlex.quote(output)}"
     container = client.containers.run(tag, ["sh", "-c", script], detach=True)
     try:
         status = container.wait(timeout=600).get("StatusCode")
         logs = container.logs().decode("utf-8", "replace")
     finally:
         container.remove(force=True)
-    header = next((line for line in logs.splitlines() if line.startswith("customer_id,")), "")
-    if status != 0 or "churn_probability" not in header:
+    columns = job.provision.output_columns
+    header = next((line for line in logs.splitlines() if all(c in line.split(",") for c in columns)), "")
+    if status != 0 or (columns and not header):
         tail = " | ".join(logs.strip().splitlines()[-3:])
         out.error(
-            f"smoke test failed: the batch job (exit {status}) wrote no predictions to "
-            f"{output}; output: {tail}",
+            f"smoke test failed: the {job.capability} of component {job.component!r} (exit "
+            f"{status}) wrote no {', '.join(columns) or 'output'} to {output}; output: {tail}",
             "Dockerfile",
             rule="smoke-test",
         )
     else:
-        out.note(f"the batch job scored {BATCH_DATE} and wrote {output}")
+        out.note(f"the {job.capability} of component {job.component!r} ran and wrote {output}")
 
 
 def _remove_image(client, tag: str) -> None:

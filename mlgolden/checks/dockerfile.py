@@ -8,8 +8,9 @@ Every `Dockerfile` (and `*.Dockerfile`, `Dockerfile.*`) of the project is checke
 - **base-image**: every `FROM` (after `ARG` defaults are applied) comes from the platform registry
   (`platform.registry` in `.mlgolden.yml`) and is pinned by a tag other than `latest` or by a digest.
 - **non-root**: the final stage sets `USER` to a user other than root / 0.
-- **healthcheck**: images of servers (the `live-service` and `streamlit-demo` patterns) declare a
-  `HEALTHCHECK`.
+- **healthcheck**: the image of a server (a project whose components provide a port in the
+  catalog, like `service` and `streamlit`) declares a `HEALTHCHECK`. When the recorded catalog
+  cannot be read, this rule is not applied (the manifest check says why).
 - **no-secret-env**: no `ENV` or `ARG` holds a secret (a variable named like `*_PASSWORD`, `*_TOKEN`,
   `*_SECRET`, `*_API_KEY`, or a value that looks like a key). Build args and environment end up in
   the image history; use `RUN --mount=type=secret` or runtime secrets instead.
@@ -26,7 +27,6 @@ from mlgolden.checks.base import Context, Outcome, find_executable, last_lines, 
 
 ID = "dockerfile"
 FILES = ("**/Dockerfile", "**/Dockerfile.*", "**/*.Dockerfile")
-SERVER_PATTERNS = {"live-service", "streamlit-demo"}
 SECRET_NAME = re.compile(
     r"(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CLIENT_?SECRET|CREDENTIALS?)", re.I
 )
@@ -86,8 +86,9 @@ def platform_rules(ctx: Context, out: Outcome, rel: str, text: str) -> None:
         _check_from(out, rel, stage[0], args, registry, aliases)
     final = stages[-1]
     _check_user(out, rel, final)
-    if ctx.pattern in SERVER_PATTERNS:
-        _check_healthcheck(out, rel, final, ctx.pattern)
+    server = ctx.stack.server if ctx.stack else None
+    if server is not None:
+        _check_healthcheck(out, rel, final, f"component {server.component!r} serves on port {server.port}")
     for item in instructions:
         if item["instruction"] in ("ENV", "ARG"):
             _check_secrets(out, rel, item)
@@ -182,11 +183,11 @@ def _check_user(out: Outcome, rel: str, stage: list[dict]) -> None:
         )
 
 
-def _check_healthcheck(out: Outcome, rel: str, stage: list[dict], pattern: str) -> None:
+def _check_healthcheck(out: Outcome, rel: str, stage: list[dict], why: str) -> None:
     checks = [i for i in stage if i["instruction"] == "HEALTHCHECK"]
     if not checks or checks[-1]["value"].strip().upper() == "NONE":
         out.error(
-            f"no HEALTHCHECK: a {pattern} image serves requests and must declare one",
+            f"no HEALTHCHECK: the image serves requests ({why}) and must declare one",
             rel,
             stage[0]["startline"] + 1,
             rule="healthcheck",

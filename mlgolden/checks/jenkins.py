@@ -4,8 +4,9 @@
   the JDK behind `java` when it is not set). A compile error fails the check with its line. Without
   Groovy this part is skipped ("skipped: groovy not installed").
 - **golden-stages**: the pipeline keeps the platform's stages, matched case-insensitively by their
-  keywords: Lint & Test, Validate, Build & Push, Terraform Plan, Terraform Apply, Register features
-  (when the project has feature definitions) and Deploy. Rename them freely, keep the words.
+  keywords: Lint & Test, Validate, Build & Push, Terraform Plan and Terraform Apply (when the project
+  has Terraform files), Register features (when it has feature definitions) and Deploy. Rename
+  them freely, keep the words.
 - **credentials-by-id**: secrets come only from Jenkins credentials, by ID (`credentials('id')`,
   `credentialsId: 'id'`); a literal password, token or key assigned in the Jenkinsfile fails the
   check. A credential ID that is not one of the platform's (`platform.jenkins.credentials`) is a
@@ -91,6 +92,8 @@ def _stages(ctx: Context, out: Outcome, code: str) -> None:
     required = dict(GOLDEN_STAGES)
     if not ctx.exists("features/feature_store.yaml"):
         required.pop("Register features")
+    if not [rel for rel in ctx.glob("**/*.tf") if "/.terraform/" not in f"/{rel}"]:
+        required.pop("Terraform Plan"), required.pop("Terraform Apply")
     for shown, words in required.items():
         if not any(all(w in name.lower() for w in words) for name in names):
             out.error(

@@ -58,7 +58,10 @@ def test_a_server_without_healthcheck_fails(project):
     path = repo / "Dockerfile"
     path.write_text(re.sub(r"^HEALTHCHECK .*?\n(?=\S)", "", path.read_text(), flags=re.M | re.S))
     messages = findings(validate_only(repo, "dockerfile"), "dockerfile")
-    assert any("no HEALTHCHECK: a streamlit-demo image serves requests" in m for m in messages)
+    assert any(
+        "no HEALTHCHECK: the image serves requests (component 'streamlit' serves on port 8501)" in m
+        for m in messages
+    )
 
 
 def test_secrets_in_env_or_arg_fail(project):

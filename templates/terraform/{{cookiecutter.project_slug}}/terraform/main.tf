@@ -1,4 +1,4 @@
-{%- set cloud_run = cookiecutter.pattern in ['live-service', 'streamlit-demo'] -%}
+{%- set cloud_run = cookiecutter.provides.server -%}
 provider "google" {
   project = local.project
   region  = local.region

@@ -1,4 +1,4 @@
-{%- set cloud_run = cookiecutter.pattern in ['live-service', 'streamlit-demo'] -%}
+{%- set cloud_run = cookiecutter.provides.server -%}
 output "project" {
   description = "GCP project of this environment."
   value       = local.project
@@ -19,7 +19,8 @@ output "service_url" {
   description = "URL of the Cloud Run service."
   value       = google_cloud_run_v2_service.app.uri
 }
-{%- else %}
+{%- endif %}
+{%- if cookiecutter.provides.job %}
 
 output "output_table" {
   description = "BigQuery table the predictions land in."

@@ -17,7 +17,7 @@ variable "image_tag" {
     error_message = "The image tag must be a valid Docker tag."
   }
 }
-{%- if cookiecutter.pattern == 'live-service' %}
+{%- if cookiecutter.provides.serve %}
 
 variable "min_instances" {
   description = "Minimum number of Cloud Run instances (0 scales to zero)."
@@ -35,7 +35,7 @@ variable "max_instances" {
     error_message = "max_instances must be at least 1."
   }
 }
-{%- elif cookiecutter.pattern == 'streamlit-demo' %}
+{%- elif cookiecutter.provides.app %}
 
 variable "min_instances" {
   description = "Minimum number of Cloud Run instances of the demo (0 scales to zero)."
