@@ -20,9 +20,12 @@ LEGACY_STORES = ("registry", "online_store", "offline_store")
 
 
 def deep_merge(base: dict, override: dict) -> dict:
-    """``override`` over ``base``: mappings merge key by key, except the store mappings (WHOLE)."""
+    """``override`` over ``base``: mappings merge key by key, except the store mappings (WHOLE).
+    A null in ``override`` means "not set" (recorded settings hold nulls for optional fields)."""
     merged = copy.deepcopy(base)
     for key, value in override.items():
+        if value is None and key in merged:
+            continue
         if key not in WHOLE and isinstance(value, dict) and isinstance(merged.get(key), dict):
             merged[key] = deep_merge(merged[key], value)
         else:
@@ -47,8 +50,11 @@ def _lift_legacy(data: dict) -> dict:
         stores = local.setdefault("feature_store", {})
         if isinstance(stores, dict):
             for key in LEGACY_STORES:
-                if key in fs:
-                    stores[key] = fs.pop(key)
+                value = fs.pop(key, None)
+                if key == "registry" and isinstance(value, str) and "://" not in value:
+                    value = {"registry_type": "file", "path": value}  # what Feast reads it as
+                if value is not None:
+                    stores[key] = value
     return data
 
 
