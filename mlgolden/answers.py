@@ -176,13 +176,24 @@ class Resolved:
     question: Question
     default: Scalar | None
     choices: list[Scalar] | None
+    when: dict[str, Scalar] | None = None  # the question's own condition and the pattern's
 
     @property
     def id(self) -> str:
         return self.question.id
 
+    @property
+    def label(self) -> str:
+        """The short name people read on the review screen."""
+        return self.question.label or self.question.prompt.rstrip("?: ")
+
 
 def questions_for(shared: list[Question], pattern: Pattern, platform: PlatformSettings) -> list[Resolved]:
+    """The pattern's questions in asking order, with defaults and choices from the platform.
+
+    A question whose condition (``when``, its own or the pattern's) names a later question is
+    moved after it, so that the answer it depends on is known when it comes up.
+    """
     resolved = []
     for question in [*shared, *pattern.questions]:
         default = question.default
@@ -193,13 +204,60 @@ def questions_for(shared: list[Question], pattern: Pattern, platform: PlatformSe
         choices = question.choices
         if question.choices_from:
             choices = list(lookup(platform, question.choices_from))
-        resolved.append(Resolved(question, default, choices))
-    return resolved
+        when = {**(question.when or {}), **pattern.when.get(question.id, {})} or None
+        resolved.append(Resolved(question, default, choices, when))
+    return _dependencies_first(resolved)
+
+
+def _dependencies_first(items: list[Resolved]) -> list[Resolved]:
+    ids = {item.id for item in items}
+    ordered: list[Resolved] = []
+    waiting = list(items)
+    while waiting:
+        placed = {item.id for item in ordered}
+        ready = next(
+            (i for i in waiting if all(k in placed or k not in ids for k in i.when or {})), waiting[0]
+        )  # waiting[0] breaks a cycle (the catalog check reports those)
+        waiting.remove(ready)
+        ordered.append(ready)
+    return ordered
 
 
 def applies(item: Resolved, answers: dict[str, Any]) -> bool:
-    when = item.question.when or {}
+    when = item.when or {}
     return all(answers.get(key) == value for key, value in when.items())
+
+
+def why_not(item: Resolved, answers: dict[str, Any]) -> str:
+    """Why ``item`` does not apply, in words: 'it is asked only when inference_mode is service'."""
+    wanted = " and ".join(f"{k} is {display_value(v)}" for k, v in (item.when or {}).items())
+    actual = ", ".join(
+        f"{k} is {display_value(answers[k]) if k in answers else 'not asked'}"
+        for k, v in (item.when or {}).items()
+        if answers.get(k) != v
+    )
+    return f"it is asked only when {wanted} (here {actual})"
+
+
+def limits(item: Resolved) -> str:
+    """The limits and format a question accepts, for its prompt: '(0-100)', '(yes/no)'."""
+    q = item.question
+    if q.type == "int":
+        low = f"{q.min}" if q.min is not None else ""
+        parts = [f"{low}-{q.max}" if q.max is not None else f"at least {low}" if low else "a whole number"]
+        if q.min_from:
+            parts.append(f"at least {q.min_from.replace('_', ' ')}")
+        return f"({', '.join(parts)})"
+    if q.type == "bool":
+        return "(yes/no)"
+    return ""
+
+
+def display_value(value: Any) -> str:
+    """An answer as people read it: yes/no rather than Python's True/False."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
 
 
 def coerce(item: Resolved, value: Any, answers: dict[str, Any]) -> Scalar:
@@ -326,6 +384,42 @@ def collect(
 REQUIRED_QUESTIONS = {
     "project_name": "the project's name: its slug names the folder, the package and the resources",
 }
+
+
+def inapplicable(
+    questions: list[Resolved], answers: dict[str, Scalar], layers: list[tuple[str, dict[str, Any]]]
+) -> list[str]:
+    """Answers the user gave (--set, --name, an answers file) for questions that do not apply to
+    the other answers, each with the reason: they are not used, and the user should hear so."""
+    return [
+        f"{origin} {item.id} is ignored: {why_not(item, answers)}"
+        for origin, layer in layers
+        for item in questions
+        if item.id in layer and item.id not in answers
+    ]
+
+
+def revise(questions: list[Resolved], answers: dict[str, Scalar], ask) -> dict[str, Scalar]:
+    """Evaluate the questions again after an answer was edited.
+
+    Answers that still apply and are still valid are kept; questions that no longer apply are
+    dropped; those that now apply, or whose answer the edit made invalid (a maximum below a new
+    minimum), go to ``ask(item, previous, reason, answers)``.
+    """
+    result: dict[str, Scalar] = {}
+    for item in questions:
+        if not applies(item, result):
+            continue
+        previous = answers.get(item.id)
+        reason = None
+        if item.id in answers:
+            try:
+                result[item.id] = coerce(item, previous, result)
+                continue
+            except AnswerError as exc:
+                reason = str(exc)
+        result[item.id] = ask(item, previous, reason, result)
+    return result
 
 
 def derived(answers: dict[str, Scalar]) -> dict[str, str]:

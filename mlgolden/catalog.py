@@ -8,6 +8,7 @@ archives in ``mlgolden/releases/`` so that old projects can always be re-rendere
 
 from __future__ import annotations
 
+import copy
 import os
 import re
 import tarfile
@@ -15,11 +16,12 @@ import tempfile
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from mlgolden import components, gitops
 from mlgolden.answers import REQUIRED_QUESTIONS
 from mlgolden.errors import UsageError
-from mlgolden.loading import load_model, read_yaml
+from mlgolden.loading import load_model, parse_model, read_yaml
 from mlgolden.models import CatalogSpec, Pattern
 
 BUILTIN = "builtin"
@@ -76,7 +78,7 @@ class Catalog:
     @cached_property
     def spec(self) -> CatalogSpec:
         path = self.root / "catalog.yml"
-        spec = load_model(CatalogSpec, path, what="catalog file")
+        spec = parse_model(CatalogSpec, _read_catalog_file(path), origin=f"catalog file {path}")
         asked = {q.id for q in spec.questions}
         for qid, why in REQUIRED_QUESTIONS.items():
             if qid not in asked:
@@ -153,8 +155,21 @@ def parse_tag(tag: str) -> str:
     return tag.removeprefix("v")
 
 
+def _read_catalog_file(path: Path) -> Any:
+    """catalog.yml, parsed once per process and file version (the built-in one is read for its
+    version, then for its questions)."""
+    stat = path.stat() if path.is_file() else None
+    key = (str(path), stat and (stat.st_mtime_ns, stat.st_size))
+    if key not in _CATALOG_FILES:
+        _CATALOG_FILES[key] = read_yaml(path, what="catalog file")
+    return copy.deepcopy(_CATALOG_FILES[key])  # callers may change what they get
+
+
+_CATALOG_FILES: dict[tuple, Any] = {}
+
+
 def _builtin_current_version() -> str:
-    data = read_yaml(builtin_root() / "catalog.yml", what="catalog file")
+    data = _read_catalog_file(builtin_root() / "catalog.yml")
     return str(data["version"])
 
 

@@ -14,34 +14,42 @@ from pathlib import Path
 import typer
 
 from mlgolden import __version__
+from mlgolden.completion import pattern_names, set_values
 from mlgolden.errors import Interrupted, MlgoldenError, UsageError
 
 app = typer.Typer(
     name="mlgolden",
     help="Golden-path project generator for ML platform teams.\n\n"
     "Examples:\n\n"
-    "  mlgolden new                       # interview at the terminal\n\n"
-    "  mlgolden new --no-input --pattern live-service --name fraud-api\n\n"
-    "  mlgolden patterns show batch-prediction\n\n"
-    "  mlgolden validate .   /   mlgolden upgrade --check",
+    "\b\n"
+    "  mlgolden new\n"
+    "  mlgolden new --no-input --pattern live-service --name fraud-api\n"
+    "  mlgolden patterns show batch-prediction\n"
+    "  mlgolden validate .\n"
+    "  mlgolden upgrade --check",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion (see mlgolden/completion.py)
     pretty_exceptions_enable=False,
     rich_markup_mode=None,  # plain click help: formatting it with rich doubled the start-up time
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 patterns_app = typer.Typer(
     help="List the catalog's patterns, or show one.\n\nExamples:\n\n"
-    "  mlgolden patterns\n\n  mlgolden patterns show live-service",
+    "\b\n  mlgolden patterns\n  mlgolden patterns show live-service",
     invoke_without_command=True,
     rich_markup_mode=None,
 )
 app.add_typer(patterns_app, name="patterns")
 
 CatalogOpt = typer.Option(
-    None, "--catalog", help="Catalog: a directory or git repository (path or URL). Default: built-in."
+    None,
+    "--catalog",
+    metavar="SOURCE",
+    help="Catalog: a directory or git repository (path or URL). Default: built-in.",
 )
-RefOpt = typer.Option(None, "--ref", help="Catalog version (git tag, branch or commit). Default: newest tag.")
+RefOpt = typer.Option(
+    None, "--ref", metavar="REF", help="Catalog version (git tag, branch or commit). Default: newest tag."
+)
 
 
 def _reporter():
@@ -68,25 +76,43 @@ def _main(
 @app.command()
 def new(
     pattern: str | None = typer.Option(
-        None, "--pattern", "-p", help="Pattern name (see `mlgolden patterns`)."
+        None,
+        "--pattern",
+        "-p",
+        metavar="NAME",
+        autocompletion=pattern_names,
+        help="Pattern name (see `mlgolden patterns`).",
     ),
-    name: str | None = typer.Option(None, "--name", "-n", help="Project name; the folder is its slug."),
+    name: str | None = typer.Option(
+        None, "--name", "-n", metavar="NAME", help="Project name; the folder is its slug."
+    ),
     set_: list[str] = typer.Option(
-        [], "--set", "-s", metavar="KEY=VALUE", help="Answer a question (repeatable)."
+        [],
+        "--set",
+        "-s",
+        metavar="KEY=VALUE",
+        autocompletion=set_values,
+        help="Answer a question (repeatable).",
     ),
     answers: Path | None = typer.Option(
-        None, "--answers", help="YAML mapping of answers (or another project's .mlgolden.yml)."
+        None,
+        "--answers",
+        metavar="FILE",
+        help="YAML mapping of answers (or another project's .mlgolden.yml).",
     ),
     no_input: bool = typer.Option(
         False, "--no-input", help="Never prompt: unanswered questions take their defaults."
     ),
     output_dir: Path = typer.Option(
-        Path("."), "--output-dir", "-o", help="Where to create the project folder."
+        Path("."), "--output-dir", "-o", metavar="DIR", help="Where to create the project folder."
     ),
     catalog: str | None = CatalogOpt,
     ref: str | None = RefOpt,
     platform: Path | None = typer.Option(
-        None, "--platform", help="Platform settings file merged over the catalog's (or $MLGOLDEN_PLATFORM)."
+        None,
+        "--platform",
+        metavar="FILE",
+        help="Platform settings file merged over the catalog's (or $MLGOLDEN_PLATFORM).",
     ),
     trust: bool = typer.Option(
         False, "--trust", help="Trust the catalog: allow its cookiecutter hooks and symlinks."
@@ -96,12 +122,11 @@ def new(
 
     Examples:
 
+      \b
       mlgolden new
-
       mlgolden new --no-input
-
-      mlgolden new --no-input -p batch-prediction -n churn-scores --set schedule='0 6 * * 1'
-
+      mlgolden new --no-input -p batch-prediction --set schedule='0 6 * * 1'
+      mlgolden new --no-input -p live-service -n fraud-api --set gpu=true
       mlgolden new --answers answers.yml --no-input -o ~/src
     """
     from mlgolden.new import NewOptions, create_project, next_steps
@@ -134,24 +159,40 @@ def new(
 
 @app.command()
 def upgrade(
-    paths: list[Path] = typer.Argument(None, help="Project repositories (default: the current directory)."),
-    ref: str | None = typer.Option(None, "--ref", help="Target catalog version (default: the newest)."),
+    paths: list[Path] = typer.Argument(
+        None, metavar="PATH", help="Project repositories (default: the current directory)."
+    ),
+    ref: str | None = typer.Option(
+        None, "--ref", metavar="REF", help="Target catalog version (default: the newest)."
+    ),
     set_: list[str] = typer.Option(
-        [], "--set", "-s", metavar="KEY=VALUE", help="Change an answer (repeatable)."
+        [],
+        "--set",
+        "-s",
+        metavar="KEY=VALUE",
+        autocompletion=set_values,
+        help="Change an answer (repeatable).",
     ),
     pattern: str | None = typer.Option(
-        None, "--pattern", "-p", help="Switch the project to another pattern."
+        None,
+        "--pattern",
+        "-p",
+        metavar="NAME",
+        autocompletion=pattern_names,
+        help="Switch the project to another pattern.",
     ),
     check: bool = typer.Option(False, "--check", help="Only report: exit 0 when current, 1 when behind."),
     dry_run: bool = typer.Option(
         False, "--dry-run", help="List what would change or conflict; change nothing."
     ),
-    repos: Path | None = typer.Option(None, "--repos", help="File listing repositories, one per line."),
+    repos: Path | None = typer.Option(
+        None, "--repos", metavar="FILE", help="File listing repositories, one per line."
+    ),
     jobs: int = typer.Option(
-        4, "--jobs", "-j", min=1, max=32, help="Repositories upgraded at once (fleets)."
+        4, "--jobs", "-j", min=1, max=32, metavar="N", help="Repositories upgraded at once, 1-32 (fleets)."
     ),
     platform: Path | None = typer.Option(
-        None, "--platform", help="Platform settings file (or $MLGOLDEN_PLATFORM)."
+        None, "--platform", metavar="FILE", help="Platform settings file (or $MLGOLDEN_PLATFORM)."
     ),
     trust: bool = typer.Option(
         False, "--trust", help="Trust the catalog: allow its hooks, extensions and symlinks."
@@ -169,16 +210,12 @@ def upgrade(
 
     Examples:
 
+      \b
       mlgolden upgrade
-
       mlgolden upgrade --check
-
       mlgolden upgrade --dry-run --ref v1.2.0
-
       mlgolden upgrade --set python_version=3.11 --set gpu=true
-
       mlgolden upgrade --pattern live-service
-
       mlgolden upgrade --repos fleet.txt --jobs 8
     """
     from mlgolden import upgrade_report  # noqa: PLC0415
@@ -198,10 +235,12 @@ def upgrade(
 
 @app.command()
 def validate(
-    path: Path = typer.Argument(Path("."), help="The project to check (default: current directory)."),
+    path: Path = typer.Argument(
+        Path("."), metavar="PATH", help="The project to check (default: current directory)."
+    ),
     format_: str = typer.Option("text", "--format", "-f", metavar="text|json|junit", help="Report format."),
     output: Path | None = typer.Option(
-        None, "--output", "-o", help="Write the report to FILE (people still get the table)."
+        None, "--output", "-o", metavar="FILE", help="Write the report to FILE (people still get the table)."
     ),
     strict: bool = typer.Option(False, "--strict", help="Warnings fail too (e.g. any template drift)."),
     require_tools: bool = typer.Option(
@@ -218,14 +257,11 @@ def validate(
 
     Examples:
 
+      \b
       mlgolden validate
-
       mlgolden validate path/to/project --strict
-
       mlgolden validate --format json > validate.json
-
-      mlgolden validate --require-tools --format junit --output reports/mlgolden.xml
-
+      mlgolden validate --require-tools --format junit -o reports/mlgolden.xml
       mlgolden validate --build
     """
     from mlgolden import validate_report  # noqa: PLC0415
@@ -247,20 +283,22 @@ def patterns(ctx: typer.Context, catalog: str | None = CatalogOpt, ref: str | No
 
     report = _reporter()
     with open_catalog(catalog, ref) as cat:
-        width = max(len(n) for n in cat.patterns)
-        for name, p in cat.patterns.items():
-            report.info(f"{name.ljust(width)}  {p.tier:<6}  {p.description}")
+        report.columns([(name, p.tier, p.description) for name, p in cat.patterns.items()])
 
 
 @patterns_app.command("show")
-def patterns_show(ctx: typer.Context, name: str = typer.Argument(..., help="Pattern name.")) -> None:
+def patterns_show(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., metavar="NAME", autocompletion=pattern_names, help="Pattern name."),
+) -> None:
     """Show a pattern's components, questions and defaults.
 
     Example:
 
+      \b
       mlgolden patterns show streamlit-demo
     """
-    from mlgolden.answers import questions_for
+    from mlgolden.answers import display_value, questions_for
     from mlgolden.catalog import open_catalog
     from mlgolden.platform import load_platform
 
@@ -272,14 +310,16 @@ def patterns_show(ctx: typer.Context, name: str = typer.Argument(..., help="Patt
         report.info(f"{p.name} — {p.title} ({p.tier}), catalog {cat.source} {cat.version}")
         report.info(f"  {p.description}")
         report.info("components:")
-        for c in p.components:
-            report.info(f"  {c:<10} {cat.spec.components[c].description}")
+        report.columns([(c, cat.spec.components[c].description) for c in p.components], indent=2)
         report.info("questions (id, type, default, choices / rule):")
+        rows = []
         for item in questions_for(cat.spec.questions, p, platform):
             q = item.question
             extra = ", ".join(map(str, item.choices)) if item.choices else (q.rule or "")
-            when = f" [when {q.when}]" if q.when else ""
-            report.info(f"  {q.id:<20} {q.type:<6} {item.default!s:<24} {extra}{when}")
+            when = " and ".join(f"{k}={display_value(v)}" for k, v in (item.when or {}).items())
+            default = "" if item.default is None else display_value(item.default)
+            rows.append((q.id, q.type, default, f"{extra} [when {when}]" if when else extra))
+        report.columns(rows, indent=2)
 
 
 def _on_signal(signum, frame):
@@ -288,15 +328,87 @@ def _on_signal(signum, frame):
 
 
 def run(argv: list[str] | None = None) -> int:
-    """Run the CLI and return its exit code; MlgoldenError becomes one line on stderr."""
+    """Run the CLI and return its exit code.
+
+    Every error, ours (:class:`MlgoldenError`) and click's own (an unknown option, a bad value),
+    becomes one ``error:`` line on stderr; usage errors exit 2.
+    """
+    from typer.main import get_command
+
+    args = sys.argv[1:] if argv is None else list(argv)
+    command = get_command(app)
+    _word_placeholders(command)
     try:
-        app(args=argv, prog_name="mlgolden", standalone_mode=True)
+        code = command.main(args=args, prog_name="mlgolden", standalone_mode=False)
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     except MlgoldenError as exc:
-        print(f"error: {exc.one_line()}", file=sys.stderr)
+        _error(exc.one_line())
         return exc.exit_code
-    return 0
+    except typer.Abort:
+        _error("aborted")
+        return 1
+    except typer.TyperException as exc:  # click's own usage errors
+        return _click_error(exc, args)
+    return code if isinstance(code, int) else 0
+
+
+def _click_error(exc: typer.TyperException, args: list[str]) -> int:
+    from typer._click.exceptions import BadParameter, NoArgsIsHelpError  # the click typer ships
+
+    if isinstance(exc, NoArgsIsHelpError):  # bare `mlgolden`: the help, as click prints it
+        exc.show()
+        return exc.exit_code
+    message = exc.format_message()
+    if isinstance(exc, BadParameter) and exc.param is not None and exc.param.param_type_name == "option":
+        typed = _typed_option(exc.param, args)
+        message = f"{typed}: {exc.message}"
+    message = message[:1].lower() + message[1:] if message[1:2].islower() else message
+    ctx = getattr(exc, "ctx", None)
+    hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+    _error(f"{message}{hint}")
+    return exc.exit_code
+
+
+def _typed_option(param, args: list[str]) -> str:
+    """The spelling of an option the user typed (-j or --jobs), for the error message."""
+    spellings = [*param.opts, *param.secondary_opts]
+    for arg in args:
+        for spelling in spellings:
+            if (
+                arg == spelling
+                or arg.startswith(f"{spelling}=")
+                or (not spelling.startswith("--") and arg.startswith(spelling))
+            ):
+                return spelling
+    return max(spellings, key=len)
+
+
+def _error(text: str) -> None:
+    """One ``error:`` line; at a terminal it wraps at the terminal's width, with an indent."""
+    line = f"error: {text}"
+    if sys.stderr.isatty():
+        import shutil
+        import textwrap
+
+        width = shutil.get_terminal_size().columns
+        line = "\n".join(textwrap.wrap(line, width=width, subsequent_indent="  ", break_on_hyphens=False))
+    print(line, file=sys.stderr)
+
+
+def _word_placeholders(command) -> None:
+    """Placeholders are words (PATH, N), never typer's Python types (`<list[Path]>`, `<int range>`):
+    an option without a metavar gets one, an argument shows only its name."""
+    from typer.core import TyperArgument
+
+    for param in getattr(command, "params", []):
+        if isinstance(param, TyperArgument):
+            param.display_type_rich = lambda ctx: None
+        elif param.metavar is None and not getattr(param, "is_flag", False):
+            desc = param.type_descriptor
+            param.metavar = "PATH" if desc.is_path else "N" if desc.is_ranged else param.name.upper()
+    for sub in getattr(command, "commands", {}).values():
+        _word_placeholders(sub)
 
 
 def main() -> None:

@@ -117,11 +117,20 @@ def identity_env(cwd: Path) -> dict[str, str]:
 
 
 def init_and_commit(path: Path, message: str) -> str:
-    """Make ``path`` a git repository whose single first commit holds all its files."""
+    """Make ``path`` a git repository whose single first commit holds all its files.
+
+    Three git processes in the usual case (init, add, commit): the commit uses the user's
+    configured identity (``user.useConfigOnly``: never one guessed from the host name) and is
+    made again with mlgolden's identity only when there is none; the new commit's id is read
+    from its branch file, which a fresh repository keeps loose.
+    """
     run(path, "init", "--quiet", "--initial-branch=main")
     _add_all(path)  # like the user's `git add --all`: git-ignored rendered files stay out
-    run(path, "commit", "--quiet", "--no-verify", "-m", message, env=identity_env(path))
-    return head(path)
+    commit = ["-c", "user.useConfigOnly=true", "commit", "--quiet", "--no-verify", "-m", message]
+    if not run(path, *commit, check=False).ok:
+        run(path, *commit, env=identity_env(path))
+    branch = path / ".git" / "refs" / "heads" / "main"
+    return branch.read_text(encoding="ascii").strip() if branch.is_file() else head(path)
 
 
 def head(path: Path) -> str:

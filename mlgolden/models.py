@@ -26,6 +26,7 @@ class Question(Strict):
 
     id: str = Field(pattern=IDENTIFIER)
     prompt: str
+    label: str = ""  # short name on the review screen; default: the prompt
     help: str = ""
     type: Literal["str", "bool", "int", "choice"] = "str"
     choices: list[Scalar] | None = None
@@ -65,6 +66,8 @@ class Pattern(Strict):
     components: list[str] = Field(min_length=1)
     questions: list[Question] = []
     defaults: dict[str, Scalar] = {}
+    # conditions this pattern adds to shared questions: {question id: {other id: value}}
+    when: dict[str, dict[str, Scalar]] = {}
 
     @field_validator("description")
     @classmethod

@@ -19,6 +19,7 @@ from mlgolden.answers import (
     check_unknown,
     collect,
     derived,
+    inapplicable,
     load_answers_file,
     parse_set_options,
     questions_for,
@@ -61,8 +62,7 @@ def create_project(opts: NewOptions, report: Reporter, interview: Interview | No
     """Create a project; ``interview`` is None for --no-input."""
     gitops.require_git()
     cli_answers = parse_set_options(opts.sets)
-    if opts.name is not None:
-        cli_answers["project_name"] = opts.name
+    name_answer = {} if opts.name is None else {"project_name": opts.name}
     file_answers = load_answers_file(opts.answers_file) if opts.answers_file else {}
     wanted_pattern = opts.pattern or cli_answers.pop("pattern", None) or file_answers.pop("pattern", None)
     output_dir = opts.output_dir.expanduser().absolute()
@@ -83,20 +83,26 @@ def create_project(opts: NewOptions, report: Reporter, interview: Interview | No
             interview.extra_checks["project_name"] = lambda name: _check_target_free(
                 output_dir / derived({"project_name": name})["project_slug"], AnswerError
             )
-        layers = [("--set", cli_answers), (f"answers file {opts.answers_file}", file_answers)]
+        layers = [
+            ("--name", name_answer),
+            ("--set", cli_answers),
+            (f"answers file {opts.answers_file}", file_answers),
+        ]
         answers = collect(questions, layers, ask=interview.ask if interview else None)
+        for message in inapplicable(questions, answers, layers):
+            report.warn(message)
+        if interview is not None:
+            answers = interview.review(
+                questions,
+                answers,
+                lambda values: [
+                    ("Pattern", pattern.name),
+                    ("Catalog", f"{catalog.source} {catalog.version}"),
+                    ("Directory", str(output_dir / derived(values)["project_slug"])),
+                ],
+            )
         target = output_dir / derived(answers)["project_slug"]
         _check_target_free(target, UsageError)
-
-        if interview is not None:
-            summary = [
-                ("pattern", pattern.name),
-                *((k, str(v)) for k, v in answers.items()),
-                ("catalog", f"{catalog.source} {catalog.version}"),
-                ("directory", str(target)),
-            ]
-            if not interview.confirm(summary):
-                raise Interrupted("cancelled; nothing was written")
 
         project_dir, commit, files = _render_in_place(
             catalog, pattern, questions, answers, platform, target, output_dir

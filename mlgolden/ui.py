@@ -22,7 +22,8 @@ class Reporter:
         if self._console is None:
             from rich.console import Console
 
-            self._console = Console(highlight=False, soft_wrap=True)
+            self._console = Console(highlight=False)
+            self._console.soft_wrap = not self._console.is_terminal  # wrap for people, not for pipes
         return self._console
 
     @property
@@ -30,13 +31,38 @@ class Reporter:
         if self._err_console is None:
             from rich.console import Console
 
-            self._err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+            self._err_console = Console(stderr=True, highlight=False)
+            self._err_console.soft_wrap = not self._err_console.is_terminal
         return self._err_console
 
     def info(self, message: str) -> None:
         self.lines.append(message)
         if not self.quiet:
             self.console.print(message, markup=False)
+
+    def columns(self, rows: list[tuple[str, ...]], indent: int = 0) -> None:
+        """Aligned columns; at a terminal the last column wraps under itself, in a pipe each row
+        stays one line (for grep)."""
+        self.lines.extend(" " * indent + "  ".join(row) for row in rows)
+        if self.quiet or not rows:
+            return
+        if self.console.is_terminal:
+            from rich.table import Table
+
+            table = Table.grid(padding=(0, 2), pad_edge=False)
+            for _ in rows[0][:-1]:
+                table.add_column(no_wrap=True)
+            table.add_column()
+            for row in rows:
+                table.add_row(*row)
+            from rich.padding import Padding
+
+            self.console.print(Padding(table, (0, 0, 0, indent)))
+            return
+        widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+        for row in rows:
+            cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+            self.console.print(" " * indent + "  ".join([*cells, row[-1]]).rstrip(), markup=False)
 
     def rich(self, renderable: object) -> None:
         """Print a rich renderable (table, panel) for people."""

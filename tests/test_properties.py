@@ -516,16 +516,21 @@ def normalise(key: str, value: str):
     return text
 
 
+# streamlit-demo asks these only for one inference_mode (the pattern's `when`)
+MODE_OF = {"service_url": "service", "gpu": "local"}
+
+
 def _applies(case: Case, key: str) -> bool | None:
-    """Whether the question is asked at all (service_url only for inference_mode=service)."""
-    if key != "service_url":
+    """Whether the question is asked at all (service_url only for inference_mode=service, and
+    for streamlit-demo gpu only for local)."""
+    if key not in MODE_OF or (key == "gpu" and case.pattern != "streamlit-demo"):
         return True
     mode = case.given().get("inference_mode")
     if mode is None:
-        return False  # the default is local
+        return MODE_OF[key] == "local"  # the default is local
     if mode.kind != "ok":
         return None
-    return normalise("inference_mode", mode.value) == "service"
+    return normalise("inference_mode", mode.value) == MODE_OF[key]
 
 
 def expected(case: Case) -> str | None:
@@ -589,7 +594,7 @@ def _check_rendered(cli, case: Case, out: Path) -> None:
     for item in case.items:
         asked = _applies(case, item.key)
         if asked is None:  # service_url after an arbitrary inference_mode that was accepted
-            asked = answers.get("inference_mode") == "service"
+            asked = answers.get("inference_mode") == MODE_OF[item.key]
         if asked:
             assert answers[item.key] == normalise(item.key, item.value), item
         else:
