@@ -1,0 +1,171 @@
+"""Attacks on mlgolden, one test per class (issue 11): each builds the attack as a tiny catalog or
+repository, runs the real CLI, and asserts the side effect did NOT happen (no marker file, nothing
+written outside the temporary root), with one `error:` line and exit 2 where the input is refused.
+docs/security.md maps each line of the threat model to the test here that proves it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import copy_builtin_catalog, git, git_save, listing
+
+BASE = "templates/base/{{cookiecutter.project_slug}}/"
+# Jinja expressions that run a shell command in a plain (unsandboxed) Jinja environment.
+RCE = [
+    "{{ cycler.__init__.__globals__.os.popen('touch MARKER').read() }}",
+    "{{ joiner.__init__.__globals__.os.system('touch MARKER') }}",
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "{{ lipsum.__globals__['os'].popen('touch MARKER').read() }}",
+    "{% set x = namespace() %}{{ x.__init__.__globals__ }}{{ self._TemplateReference__context }}",
+]
+
+
+def _catalog(root: Path, files: dict[str, str], marker: Path | None = None) -> Path:
+    repo = copy_builtin_catalog(root / "catalog")
+    for rel, text in files.items():
+        path = repo / rel.replace("MARKER", str(marker) if marker else "MARKER")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text.replace("MARKER", str(marker) if marker else "MARKER"))
+    return repo
+
+
+def _one_error(result, code: int = 2) -> str:
+    assert result.code == code, (result.out, result.err)
+    lines = result.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.err
+    assert "Traceback" not in result.err
+    return lines[0]
+
+
+@pytest.fixture
+def root(tmp_path) -> Path:
+    """The temporary root; `outside` is a sibling folder no command may write to."""
+    (tmp_path / "out").mkdir()
+    (tmp_path / "outside").mkdir()
+    return tmp_path
+
+
+def _new(cli, root: Path, catalog: Path, *extra: str):
+    return cli("new", "--no-input", "--output-dir", str(root / "out"), "--catalog", str(catalog), *extra)
+
+
+# --- Jinja in an untrusted catalog runs sandboxed -------------------------------------------------
+
+
+@pytest.mark.parametrize("payload", RCE, ids=range(len(RCE)))
+def test_template_content_cannot_run_code(cli, root, payload):
+    marker = root / "outside" / "pwned"
+    catalog = _catalog(root, {BASE + "README.md": payload}, marker)
+    line = _one_error(_new(cli, root, catalog))
+    assert "template error" in line, line
+    assert not marker.exists()
+    assert listing(root / "out") == []
+
+
+@pytest.mark.parametrize("payload", RCE[:2], ids=range(2))
+def test_template_file_and_folder_names_cannot_run_code(cli, root, payload, monkeypatch):
+    monkeypatch.chdir(root / "outside")  # a name cannot hold a slash: the payload touches ./pwned
+    for rel in (BASE + payload + ".txt", BASE + payload + "/x.txt"):
+        catalog = _catalog(root / str(rel.count("/")), {rel: "x"}, Path("pwned"))
+        line = _one_error(_new(cli, root, catalog))
+        assert "unsafe" in line, line
+        assert listing(root / "outside") == []
+        assert listing(root / "out") == []
+
+
+def test_trusted_catalog_keeps_the_full_environment(cli, root):
+    """--trust keeps today's environment: what the sandbox refuses renders for a trusted catalog."""
+    catalog = _catalog(root, {BASE + "probe.txt": "{{ cycler.__init__.__globals__ is mapping }}"})
+    assert _new(cli, root, catalog).code == 2
+    result = _new(cli, root, catalog, "--trust")
+    assert result.code == 0, result.err
+    assert (root / "out" / "churn-model" / "probe.txt").read_text() == "True"
+
+
+def test_templates_cannot_exhaust_memory(cli, root):
+    catalog = _catalog(root, {BASE + "README.md": "{{ 'x' * 10**12 }}{{ 9 ** 9 ** 9 }}"})
+    assert "too large" in _one_error(_new(cli, root, catalog))
+    assert listing(root / "out") == []
+
+
+# --- containment is decided on the whole rendered path --------------------------------------------
+
+
+SLASH = "{% set s = '%c'|format(47) %}"  # a folder name cannot hold a slash; Jinja can make one
+SET_IN_FOLDER = SLASH + "{% set p = '..' ~ s ~ '..' ~ s ~ '..' ~ s ~ 'outside' ~ s ~ 'escaped' %}d"
+ESCAPES = {
+    "set-in-folder-changes-file": {BASE + SET_IN_FOLDER + "/{{ p|default('ok') }}.txt": "x"},
+    "dotdot": {BASE + "{{ '..' }}/x.txt": "x"},
+    "absolute": {BASE + '{{ "%c"|format(47) }}tmp/x.txt': "x"},
+    "git-folder": {BASE + "{{ '.git' }}/hooks/post-commit": "#!/bin/sh\ntouch MARKER\n"},
+    "git-folder-upper": {BASE + "{{ '.GIT' }}/config": "[core]\n"},
+    "git-file": {BASE + "{{ '.git' }}": "gitdir: ../../.git\n"},
+    "git-below": {BASE + "src/{{ '.git' }}": "gitdir: ../../../.git\n"},
+}
+
+
+@pytest.mark.parametrize("files", ESCAPES.values(), ids=ESCAPES.keys())
+def test_rendered_paths_stay_inside_the_project_and_out_of_git(cli, root, files):
+    marker = root / "outside" / "pwned"
+    enclosing = root  # an enclosing repository a `gitdir:` file would redirect the commit into
+    git(enclosing, "init", "--quiet")
+    git(enclosing, "commit", "--quiet", "--allow-empty", "-m", "enclosing")
+    head = git(enclosing, "rev-parse", "HEAD")
+    catalog = _catalog(root / "inputs", files, marker)
+    line = _one_error(_new(cli, root, catalog))
+    assert "refused" in line, line
+    assert listing(root / "out") == []
+    assert listing(root / "outside") == []
+    assert not marker.exists()
+    assert git(enclosing, "rev-parse", "HEAD") == head
+
+
+def test_a_trusted_catalog_is_contained_too(cli, root):
+    catalog = _catalog(root, {BASE + SET_IN_FOLDER + "/{{ p|default('ok') }}.txt": "x"})
+    _one_error(_new(cli, root, catalog, "--trust"))
+    assert listing(root / "out") == [] and listing(root / "outside") == []
+
+
+# --- a repository names a hostile catalog ---------------------------------------------------------
+
+
+@pytest.fixture
+def hostile_repo(cli, root):
+    """A project whose .mlgolden.yml was edited (as a pull request can) to name a hostile catalog
+    at a commit of it; the catalog's templates try to run `touch MARKER`."""
+    marker = root / "outside" / "pwned"
+    catalog = _catalog(root / "inputs", {BASE + "README.md": RCE[0]}, marker)
+    commit = git_save(catalog, tag="v9.0.0")
+    git(catalog, "tag", "v9.1.0")  # a newer version, so that an upgrade renders both
+    assert cli("new", "--no-input", "--output-dir", str(root / "out")).code == 0
+    project = root / "out" / "churn-model"
+    manifest = project / ".mlgolden.yml"
+    text = manifest.read_text().replace("source: builtin", f"source: {catalog}")
+    text = text.replace("commit: null", f"commit: {commit}").replace("version: 1.1.0", "version: 9.0.0")
+    manifest.write_text(text)
+    git(project, "commit", "--quiet", "-am", "pull request: use our catalog")
+    return project, marker
+
+
+def test_validate_does_not_run_a_catalog_named_by_the_repository(cli, hostile_repo):
+    project, marker = hostile_repo
+    result = cli("validate", str(project), "--format", "json")
+    assert result.code != 0
+    assert "unsafe" in result.out + result.err, result.out
+    assert not marker.exists()
+
+
+def test_fleet_upgrade_does_not_run_a_catalog_named_by_a_repository(cli, root, hostile_repo, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "1000")  # the table keeps each reason on one line
+    project, marker = hostile_repo
+    repos = root / "inputs" / "fleet.txt"
+    repos.write_text(f"{project}\n")
+    head = git(project, "rev-parse", "HEAD")
+    result = cli("upgrade", "--repos", str(repos))
+    assert result.code != 0
+    assert "unsafe" in result.out + result.err
+    assert not marker.exists()
+    assert git(project, "rev-parse", "HEAD") == head
+    assert git(project, "status", "--porcelain") == ""
