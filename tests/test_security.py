@@ -169,3 +169,88 @@ def test_fleet_upgrade_does_not_run_a_catalog_named_by_a_repository(cli, root, h
     assert not marker.exists()
     assert git(project, "rev-parse", "HEAD") == head
     assert git(project, "status", "--porcelain") == ""
+
+
+# --- trust: normalised sources, and only what the trusted repository publishes --------------------
+
+
+def _trust(home: Path, *entries: str) -> None:
+    settings = home / ".config" / "mlgolden" / "settings.yml"
+    settings.parent.mkdir(parents=True, exist_ok=True)
+    settings.write_text("trusted_catalogs:\n" + "".join(f"  - {e!r}\n" for e in entries))
+
+
+@pytest.mark.parametrize(
+    ("entry", "source", "trusted"),
+    [
+        ("https://git.acme.io/ml", "https://git.acme.io/ml/catalog", True),
+        ("https://git.acme.io/ml/", "https://GIT.ACME.IO/ml/catalog.git", True),
+        ("https://git.acme.io/ml/catalog.git", "https://git.acme.io/ml/catalog", True),
+        ("git@git.acme.io:ml/catalog.git", "ssh://git@git.acme.io/ml/catalog", True),
+        ("https://git.acme.io/ml", "https://git.acme.io/ml-evil/catalog", False),
+        ("https://git.acme.io/ml", "https://git.acme.io/ml/../evil/catalog", False),
+        ("https://git.acme.io/ml", "https://git.acme.io/ml/%2e%2e/evil", False),
+        ("https://git.acme.io/ml", "https://git.acme.io.evil.com/ml/catalog", False),
+        ("https://git.acme.io/ml", "https://git.acme.io@evil.com/ml/catalog", False),
+        ("https://git.acme.io/ml", "https://git.acme.io:8443/ml/catalog", False),
+        ("https://git.acme.io/ml", "http://git.acme.io/ml/catalog", False),
+        ("https://git.acme.io/ml", "ssh://git.acme.io/ml/catalog", False),
+        ("https://git.acme.io/ml", "https://git.acme.io/ml/catalog?x=/ml", False),
+        ("https://git.acme.io/ml", "https://evil.com/git.acme.io/ml/catalog", False),
+    ],
+)
+def test_trusted_catalogs_match_normalised_sources(_isolated_home, entry, source, trusted):
+    from mlgolden.catalog import trusted_by_settings
+
+    _trust(_isolated_home, entry)
+    assert trusted_by_settings(source) is trusted
+
+
+def test_a_local_trusted_folder_does_not_trust_dotdot_paths(_isolated_home, tmp_path):
+    from mlgolden.catalog import trusted_by_settings
+
+    (tmp_path / "trusted").mkdir()
+    (tmp_path / "evil").mkdir()
+    _trust(_isolated_home, str(tmp_path / "trusted"))
+    assert trusted_by_settings(str(tmp_path / "trusted" / "sub"))
+    assert not trusted_by_settings(str(tmp_path / "trusted" / ".." / "evil"))
+    assert not trusted_by_settings(str(tmp_path / "trusted-evil"))
+
+
+HOOK = "templates/base/hooks/post_gen_project.py"
+
+
+@pytest.fixture
+def pinned_unmerged_commit(cli, root, _isolated_home):
+    """A trusted catalog repository; a project of it whose .mlgolden.yml a pull request edited to
+    pin a commit of an unmerged branch that adds a hook (`touch MARKER`)."""
+    marker = root / "outside" / "pwned"
+    catalog = copy_builtin_catalog(root / "inputs" / "catalog")
+    git_save(catalog, tag="v1.1.0")
+    git(catalog, "tag", "v1.2.0")
+    _trust(_isolated_home, str(catalog))
+    assert cli("new", "--no-input", "--output-dir", str(root / "out"), "--catalog", str(catalog)).code == 0
+    git(catalog, "checkout", "--quiet", "-b", "pr-42")
+    (catalog / HOOK).parent.mkdir(parents=True)
+    (catalog / HOOK).write_text(f"open({str(marker)!r}, 'w').close()\n")
+    evil = git_save(catalog, "add a hook")
+    git(catalog, "checkout", "--quiet", "main")
+    project = root / "out" / "churn-model"
+    manifest = project / ".mlgolden.yml"
+    text = manifest.read_text()
+    recorded = next(line.split()[-1] for line in text.splitlines() if line.strip().startswith("commit:"))
+    manifest.write_text(text.replace(recorded, evil).replace("version: 1.2.0", "version: 1.1.0"))
+    git(project, "commit", "--quiet", "-am", "pull request: pin our commit")
+    return project, marker
+
+
+def test_trust_does_not_cover_an_unmerged_commit_a_manifest_pins(cli, pinned_unmerged_commit):
+    project, marker = pinned_unmerged_commit
+    head = git(project, "rev-parse", "HEAD")
+    line = _one_error(cli("upgrade", str(project)))
+    assert "hooks" in line and "not trusted" in line, line
+    assert not marker.exists()
+    assert git(project, "rev-parse", "HEAD") == head
+    result = cli("validate", str(project), "--format", "json")
+    assert "not trusted" in result.out
+    assert not marker.exists()
