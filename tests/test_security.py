@@ -254,3 +254,38 @@ def test_trust_does_not_cover_an_unmerged_commit_a_manifest_pins(cli, pinned_unm
     result = cli("validate", str(project), "--format", "json")
     assert "not trusted" in result.out
     assert not marker.exists()
+
+
+# --- data stays data: YAML alias bombs ------------------------------------------------------------
+
+
+def _alias_bomb(levels: int = 9) -> str:
+    """A 'billion laughs' document: ten lines that expand to 10**levels values."""
+    names = [f"l{i}" for i in range(levels + 1)]
+    lines = [f"{names[0]}: &{names[0]} [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"{n}: &{n} [{', '.join([f'*{p}'] * 10)}]" for p, n in zip(names, names[1:])]
+    return "\n".join(lines) + "\n"
+
+
+def test_alias_bombs_are_refused_in_platform_files(cli, root):
+    bomb = root / "platform.yml"
+    bomb.write_text(_alias_bomb())
+    line = _one_error(cli("new", "--no-input", "--output-dir", str(root / "out"), "--platform", str(bomb)))
+    assert "aliases" in line and "platform.yml" in line
+    assert listing(root / "out") == []
+
+
+def test_alias_bombs_are_refused_in_catalogs(cli, root):
+    catalog = copy_builtin_catalog(root / "catalog")
+    (catalog / "catalog.yml").write_text((catalog / "catalog.yml").read_text() + "x-" + _alias_bomb())
+    assert "aliases" in _one_error(_new(cli, root, catalog))
+    assert listing(root / "out") == []
+
+
+def test_alias_bombs_are_refused_in_answers_files(cli, root):
+    assert cli("new", "--no-input", "--output-dir", str(root / "out")).code == 0
+    project = root / "out" / "churn-model"
+    manifest = project / ".mlgolden.yml"
+    manifest.write_text(manifest.read_text() + "x-" + _alias_bomb())
+    git(project, "commit", "--quiet", "-am", "bomb")
+    assert "aliases" in _one_error(cli("upgrade", str(project)))

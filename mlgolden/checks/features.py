@@ -109,12 +109,14 @@ def run(ctx: Context, out: Outcome) -> None:
 def _store_config(ctx: Context, out: Outcome) -> bool:
     import yaml  # noqa: PLC0415
 
+    from mlgolden.loading import parse_yaml  # noqa: PLC0415 (refuses alias bombs)
+
     text = ctx.read_text(STORE)
     if text is None:
         out.error("features/feature_store.yaml is missing or unreadable", STORE, rule="store-config")
         return False
     try:
-        config = yaml.safe_load(text)
+        config = parse_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         out.error(
