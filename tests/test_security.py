@@ -263,7 +263,7 @@ def _alias_bomb(levels: int = 9) -> str:
     """A 'billion laughs' document: ten lines that expand to 10**levels values."""
     names = [f"l{i}" for i in range(levels + 1)]
     lines = [f"{names[0]}: &{names[0]} [x, x, x, x, x, x, x, x, x, x]"]
-    lines += [f"{n}: &{n} [{', '.join([f'*{p}'] * 10)}]" for p, n in zip(names, names[1:])]
+    lines += [f"{n}: &{n} [{', '.join([f'*{p}'] * 10)}]" for p, n in zip(names[:-1], names[1:], strict=True)]
     return "\n".join(lines) + "\n"
 
 
