@@ -5,6 +5,7 @@ docs/security.md maps each line of the threat model to the test here that proves
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -289,3 +290,25 @@ def test_alias_bombs_are_refused_in_answers_files(cli, root):
     manifest.write_text(manifest.read_text() + "x-" + _alias_bomb())
     git(project, "commit", "--quiet", "-am", "bomb")
     assert "aliases" in _one_error(cli("upgrade", str(project)))
+
+
+# --- locks -----------------------------------------------------------------------------------------
+
+
+def test_a_stale_lock_is_taken_over_and_a_live_one_is_not(tmp_path):
+    import os
+
+    from mlgolden.errors import UsageError
+    from mlgolden.locking import repo_lock
+
+    lock = tmp_path / "upgrade.lock"
+    dead = subprocess.run(["sh", "-c", "echo $$"], capture_output=True, text=True).stdout.strip()
+    lock.write_text(dead)
+    with repo_lock(lock, tmp_path):
+        assert lock.read_text() == str(os.getpid())
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["upgrade.lock"]  # no temp file left
+    assert not lock.exists()
+    lock.write_text(str(os.getppid()))  # a live process holds it
+    with pytest.raises(UsageError), repo_lock(lock, tmp_path):
+        pass
+    assert lock.read_text() == str(os.getppid())
