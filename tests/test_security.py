@@ -312,3 +312,23 @@ def test_a_stale_lock_is_taken_over_and_a_live_one_is_not(tmp_path):
     with pytest.raises(UsageError), repo_lock(lock, tmp_path):
         pass
     assert lock.read_text() == str(os.getppid())
+
+
+# --- user text is never markup, and reports stay well-formed --------------------------------------
+
+
+def test_markup_and_control_characters_in_a_manifest_cannot_break_reports(cli, root):
+    import xml.etree.ElementTree as ET
+
+    assert cli("new", "--no-input", "--output-dir", str(root / "out")).code == 0
+    project = root / "out" / "churn-model"
+    manifest = project / ".mlgolden.yml"
+    manifest.write_text(manifest.read_text().replace("version: 1.1.0", 'version: "1.1.0[/x]\\x01"'))
+    git(project, "commit", "--quiet", "-am", "hostile version")
+    result = cli("validate", str(project))
+    assert result.code == 1 and "Traceback" not in result.err and "1.1.0[/x]" in result.out
+    report = root / "junit.xml"
+    result = cli("validate", str(project), "--format", "junit", "--output", str(report))
+    assert "Traceback" not in result.err
+    ET.parse(report)  # well-formed
+    assert "1.1.0[/x]\\x01" in report.read_text()
