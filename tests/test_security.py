@@ -332,3 +332,77 @@ def test_markup_and_control_characters_in_a_manifest_cannot_break_reports(cli, r
     assert "Traceback" not in result.err
     ET.parse(report)  # well-formed
     assert "1.1.0[/x]\\x01" in report.read_text()
+
+
+# --- property: containment holds for any template an untrusted catalog can write -------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_ATOMS = st.sampled_from(
+    [
+        "..",
+        ".",
+        ".git",
+        ".GIT",
+        "a",
+        "b.txt",
+        "'%c'|format(47)",
+        "'..'",
+        "'.git'",
+        "'/'",
+        "cookiecutter.project_slug",
+        "p",
+        "s",
+        "x.__class__",
+        "cycler.__init__",
+        "range(3)|join",
+    ]
+)
+_EXPR = st.builds(lambda a, b, op: f"{a} {op} {b}", _ATOMS, _ATOMS, st.sampled_from(["~", "+"])) | _ATOMS
+_PIECE = st.one_of(
+    st.sampled_from(["a", "..", ".git", "-", "_", " ", "%c", "sub", "gitdir"]),
+    _EXPR.map(lambda e: "{{ " + e + " }}"),
+    st.builds(lambda n, e: "{% set " + n + " = " + e + " %}", st.sampled_from(["p", "s"]), _EXPR),
+    _EXPR.map(lambda e: "{% if " + e + " %}x{% endif %}"),
+)
+_NAME = st.lists(_PIECE, min_size=1, max_size=4).map("".join).filter(lambda n: "/" not in n and "\0" not in n)
+
+
+@pytest.fixture(scope="module")
+def fuzz_catalog(tmp_path_factory) -> Path:
+    return copy_builtin_catalog(tmp_path_factory.mktemp("fuzz") / "catalog")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(folder=_NAME, name=_NAME, content=st.lists(_PIECE, max_size=4).map("".join))
+def test_any_template_of_an_untrusted_catalog_stays_contained(
+    cli, tmp_path, fuzz_catalog, folder, name, content
+):
+    import shutil
+
+    work = tmp_path / "w"
+    shutil.rmtree(work, ignore_errors=True)
+    (work / "out").mkdir(parents=True)
+    (work / "outside").mkdir()
+    extra = fuzz_catalog / BASE / f"z{folder}"  # a new folder, never one of the catalog's own
+    if name in {".", ".."} or len(extra.name.encode()) > 255 or len(name.encode()) > 255:
+        return  # not a name a file system can hold
+    extra.mkdir()
+    (extra / name).write_text(content)
+    try:
+        result = _new(cli, work, fuzz_catalog)
+    finally:
+        shutil.rmtree(extra)
+    assert "Traceback" not in result.err
+    assert listing(work / "outside") == []
+    if result.code == 0:
+        project = work / "out" / "churn-model"
+        assert [p.name for p in (work / "out").iterdir()] == ["churn-model"]
+        tracked = git(project, "ls-files").splitlines()
+        assert not any(".git" in Path(p).parts or ".GIT" in Path(p).parts for p in tracked)
+        for path in project.rglob("*"):
+            assert path.resolve().is_relative_to(project.resolve())
+    else:
+        _one_error(result)
+        assert listing(work / "out") == []
