@@ -406,3 +406,22 @@ def test_any_template_of_an_untrusted_catalog_stays_contained(
     else:
         _one_error(result)
         assert listing(work / "out") == []
+
+
+# --- inputs that would hang or crash ---------------------------------------------------------------
+
+
+def test_a_catastrophic_catalog_regex_cannot_hang_the_interview(cli, root):
+    catalog = copy_builtin_catalog(root / "catalog")
+    text = (catalog / "catalog.yml").read_text()
+    text = text.replace("    rule: text\n", "    regex: '(a|aa)+$'\n", 1)
+    (catalog / "catalog.yml").write_text(text)
+    line = _one_error(_new(cli, root, catalog, "--set", "description=" + "a" * 40 + "!"))
+    assert "took too long" in line
+    assert listing(root / "out") == []
+
+
+def test_a_binary_repos_file_is_one_error_line(cli, root):
+    repos = root / "fleet.txt"
+    repos.write_bytes(b"\xff\xfe\x00\x01binary")
+    assert "not a UTF-8 text file" in _one_error(cli("upgrade", "--repos", str(repos)))
