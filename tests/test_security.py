@@ -290,6 +290,8 @@ def test_alias_bombs_are_refused_in_answers_files(cli, root):
     manifest.write_text(manifest.read_text() + "x-" + _alias_bomb())
     git(project, "commit", "--quiet", "-am", "bomb")
     assert "aliases" in _one_error(cli("upgrade", str(project)))
+    result = cli("validate", str(project), "--format", "json")
+    assert result.code == 1 and "aliases" in result.out
 
 
 # --- locks -----------------------------------------------------------------------------------------

@@ -126,6 +126,9 @@ def _detect_secrets(ctx: Context, out: Outcome, files: list[str], flagged: set) 
 
     known = {ctx.manifest.catalog.commit} if ctx.manifest and ctx.manifest.catalog.commit else set()
     for rel in files:
+        if _alias_bomb(ctx, rel):
+            out.error("the file expands through YAML aliases beyond any real file; refused", rel)
+            continue  # detect-secrets would load it with PyYAML and expand it
         reported: set[tuple[int, str]] = set()
         for secret in scan_file(str(ctx.path(rel))):
             key = (secret.line_number, secret.type)
@@ -141,6 +144,21 @@ def _detect_secrets(ctx: Context, out: Outcome, files: list[str], flagged: set) 
                 secret.line_number,
                 rule="detect-secrets",
             )
+
+
+def _alias_bomb(ctx: Context, rel: str) -> bool:
+    from mlgolden.loading import AliasBomb, parse_yaml  # noqa: PLC0415
+
+    if not rel.endswith((".yml", ".yaml")):
+        return False
+    text = ctx.read_text(rel)
+    try:
+        parse_yaml(text or "")
+    except AliasBomb:
+        return True
+    except Exception:  # noqa: BLE001 - any other problem is detect-secrets' (or another check's)
+        return False
+    return False
 
 
 class Prefilter:
