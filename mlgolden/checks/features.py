@@ -157,7 +157,8 @@ def _plan(ctx: Context, out: Outcome, python: str) -> list[dict] | None:
         proc = run_tool(
             [python, "-c", PLAN_SCRIPT, str(ctx.root), str(Path(tmp) / "registry.db"), str(target)],
             cwd=Path(tmp),
-            env={"PYTHONDONTWRITEBYTECODE": "1", "FEAST_USAGE": "False"},
+            env={"PYTHONDONTWRITEBYTECODE": "1", "FEAST_USAGE": "False", "HOME": tmp},
+            scrub=True,
         )
         if not target.is_file():
             out.error(
