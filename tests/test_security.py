@@ -5,6 +5,7 @@ docs/security.md maps each line of the threat model to the test here that proves
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -325,7 +326,9 @@ def test_markup_and_control_characters_in_a_manifest_cannot_break_reports(cli, r
     assert cli("new", "--no-input", "--output-dir", str(root / "out")).code == 0
     project = root / "out" / "churn-model"
     manifest = project / ".mlgolden.yml"
-    manifest.write_text(manifest.read_text().replace("version: 1.1.0", 'version: "1.1.0[/x]\\x01"'))
+    text = re.sub(r"(?m)^(  version: ).*$", r'\1"1.1.0[/x]\\x01"', manifest.read_text(), count=1)
+    assert "1.1.0[/x]" in text
+    manifest.write_text(text)
     git(project, "commit", "--quiet", "-am", "hostile version")
     result = cli("validate", str(project))
     assert result.code == 1 and "Traceback" not in result.err and "1.1.0[/x]" in result.out
