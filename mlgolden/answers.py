@@ -298,7 +298,7 @@ def coerce(item: Resolved, value: Any, answers: dict[str, Any]) -> Scalar:
             text = RULES[q.rule](text)
         except AnswerError as exc:
             raise AnswerError(f"{q.id}: {exc}") from None
-    if q.regex and not re.fullmatch(q.regex, text):
+    if q.regex and not _matches(q.regex, text):
         raise AnswerError(f"{q.id}: {text!r} does not match {q.regex}")
     return text
 
@@ -427,3 +427,17 @@ def derived(answers: dict[str, Scalar]) -> dict[str, str]:
     required ``project_name``."""
     slug = slugify(str(answers["project_name"]))
     return {"project_slug": slug, "package_name": slug.replace("-", "_")}
+
+
+REGEX_TIMEOUT = 0.5  # seconds a catalog's `regex` may take on one answer
+
+
+def _matches(pattern: str, text: str) -> bool:
+    """A catalog's regex, with a time limit: a catalog is data, and a catastrophic pattern such as
+    ``(a+)+$`` must not hang the interview (the `regex` module supports a timeout; `re` does not)."""
+    import regex  # noqa: PLC0415
+
+    try:
+        return bool(regex.fullmatch(pattern, text, timeout=REGEX_TIMEOUT))
+    except TimeoutError:
+        raise AnswerError(f"the catalog's regex {pattern} took too long on {text[:40]!r}") from None

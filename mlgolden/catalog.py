@@ -203,7 +203,14 @@ def settings_file() -> Path:
 
 
 def trusted_by_settings(source: str) -> bool:
-    """Whether the user's settings file lists ``source`` (or a prefix of it) as trusted."""
+    """Whether the user's settings list ``source`` (or a folder above it) under trusted_catalogs.
+
+    Both sides are normalised first (:func:`trust_key`): scheme, host and port must be equal, and
+    an entry's path must be the source's path or a whole-segment prefix of it, so
+    ``https://git.acme.io/ml`` trusts ``https://git.acme.io/ml/catalog`` but neither
+    ``https://git.acme.io/ml-evil/x``, ``https://git.acme.io.evil.com/ml`` nor
+    ``https://git.acme.io/ml/../evil``.
+    """
     path = settings_file()
     if not path.is_file():
         return False
@@ -211,11 +218,59 @@ def trusted_by_settings(source: str) -> bool:
     entries = data.get("trusted_catalogs", []) if isinstance(data, dict) else []
     if not isinstance(entries, list):
         raise UsageError(f"user settings {path}: trusted_catalogs must be a list")
-    candidates = {source, _source_id(source)}
-    return any(
-        str(e) and any(c == str(e) or c.startswith(str(e).rstrip("/") + "/") for c in candidates)
-        for e in entries
-    )
+    wanted = trust_key(source)
+    if wanted is None:
+        return False
+    for entry in entries:
+        key = trust_key(str(entry)) if isinstance(entry, str) and entry.strip() else None
+        if key is not None and key[:3] == wanted[:3]:
+            prefix = key[3].rstrip("/")
+            if wanted[3] == key[3] or wanted[3].startswith(prefix + "/"):
+                return True
+    return False
+
+
+def trust_key(source: str) -> tuple[str, str, int | None, str] | None:
+    """(scheme, host, port, path) of a catalog source, normalised for comparing trust: host in
+    lower case, percent-escapes decoded, ``.``/``..`` segments resolved, no trailing ``/`` or
+    ``.git``; a local path is resolved. None for what cannot be trusted (a query, a fragment, a
+    control character)."""
+    import posixpath  # noqa: PLC0415
+    from urllib.parse import unquote, urlsplit  # noqa: PLC0415
+
+    text = source.strip()
+    if not text or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in text):
+        return None
+    scp = re.match(r"^([A-Za-z0-9._-]+@)?([A-Za-z0-9.-]+):(?!//)(.*)$", text)
+    if "://" not in text and scp and gitops.looks_like_url(text):
+        text = f"ssh://{scp.group(1) or ''}{scp.group(2)}/{scp.group(3)}"
+    if "://" not in text:
+        return ("file", "", None, str(Path(text).expanduser().resolve()))
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.query or parts.fragment or not parts.scheme:
+        return None
+    path = posixpath.normpath("/" + unquote(parts.path)) if parts.path else "/"
+    if "\\" in path or "\0" in path:
+        return None
+    path = path.rstrip("/").removesuffix(".git") or "/"
+    if parts.scheme.lower() == "file":
+        return ("file", "", None, str(Path(path).resolve()))
+    return (parts.scheme.lower(), (parts.hostname or "").lower().rstrip("."), port, path)
+
+
+def published(repo: str | Path, commit: str, tags: dict[str, str]) -> bool:
+    """Whether a trusted repository publishes ``commit``: a version tag points at it, or it is
+    reachable from the default branch (the repository's HEAD). A commit only on another branch or
+    a pull request's ref is not covered by trusting the repository."""
+    if any(sha == commit for tag, sha in tags.items() if parse_version(tag)):
+        return True
+    if not re.fullmatch(r"[0-9a-f]{40}([0-9a-f]{24})?", commit):
+        return False
+    return gitops.run(repo, "merge-base", "--is-ancestor", commit, "HEAD", check=False).ok
 
 
 def open_catalog(source: str | None = None, ref: str | None = None, *, trust: bool = False) -> Catalog:
@@ -280,6 +335,7 @@ def _open_git(source: str, ref: str | None, *, trusted: bool) -> Catalog:
             f"unknown ref {ref!r} in catalog {source}",
             hint=f"known versions: {', '.join(parse_tag(v) for v in versions) or 'none'}",
         )
+    trusted = trusted and published(repo, commit, tags)  # not an unmerged branch a manifest pins
     tmp = tempfile.TemporaryDirectory(prefix="mlgolden-catalog-")
     gitops.export_tree(repo, commit, Path(tmp.name))
     catalog = Catalog(

@@ -15,6 +15,53 @@ M = TypeVar("M", bound=BaseModel)
 # libyaml's parser where PyYAML was built with it: ~10x faster than the pure-Python one, and
 # catalogs, patterns and answers files are read several times per command.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# The most nodes a document may expand to. Aliases let a few lines stand for billions of nodes
+# (a "billion laughs" alias bomb) that every later step (validation, copies, dumps) would walk.
+MAX_NODES = 100_000
+
+
+class AliasBomb(yaml.YAMLError):
+    def __init__(self, mark) -> None:
+        super().__init__()
+        self.problem = f"it expands to more than {MAX_NODES:,} values through aliases; refused"
+        self.problem_mark = mark
+
+
+def parse_yaml(text: str) -> Any:
+    """Parse one YAML document with the safe loader; a document whose aliases expand it beyond
+    MAX_NODES raises AliasBomb (a YAMLError) before anything is constructed."""
+    loader = SAFE_LOADER(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_expansion(node)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _check_expansion(root: yaml.Node) -> None:
+    """The number of values the document expands to, counted once per distinct node (so the count
+    is linear in the document's size, however deep the aliases nest)."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if id(node) in sizes:
+            continue
+        if isinstance(node, yaml.ScalarNode):
+            sizes[id(node)] = 1
+            continue
+        items = [v for pair in node.value for v in pair] if isinstance(node, yaml.MappingNode) else node.value
+        if not children_done:
+            stack.append((node, True))
+            stack.extend((child, False) for child in items if id(child) not in sizes)
+            continue
+        total = 1 + sum(sizes.get(id(child), 1) for child in items)
+        if total > MAX_NODES:
+            raise AliasBomb(node.start_mark)
+        sizes[id(node)] = total
 
 
 def read_yaml(path: Path, *, what: str = "file", shown: str | None = None) -> Any:
@@ -27,7 +74,7 @@ def read_yaml(path: Path, *, what: str = "file", shown: str | None = None) -> An
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"cannot read {what} {name}: {exc}") from None
     try:
-        return yaml.load(text, Loader=SAFE_LOADER)  # noqa: S506 - a safe loader
+        return parse_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark is not None else ""

@@ -32,14 +32,35 @@ def repo_lock(lock: Path, repo: Path) -> Iterator[None]:
             raise UsageError(
                 f"another mlgolden upgrade is running on {repo}", hint="wait for it to finish"
             ) from None
-        lock.unlink(missing_ok=True)  # its process died (e.g. SIGKILL): take over
-        fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        _take_over(lock, repo)  # its process died (e.g. SIGKILL)
+        fd = None
     try:
-        os.write(fd, str(os.getpid()).encode())
-        os.close(fd)
+        if fd is not None:
+            os.write(fd, str(os.getpid()).encode())
+            os.close(fd)
         yield
     finally:
         lock.unlink(missing_ok=True)
+
+
+def _take_over(lock: Path, repo: Path) -> None:
+    """Replace a dead holder's lock atomically: our pid goes into a new file (O_EXCL) that is
+    renamed over the stale lock only if the lock still names the same dead process; of two
+    processes taking over at once, the one whose rename lands second sees a live pid and stops."""
+    stale = lock.read_text() if lock.exists() else ""
+    mine = lock.with_name(f"{lock.name}.{os.getpid()}")
+    fd = os.open(mine, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+    os.write(fd, str(os.getpid()).encode())
+    os.close(fd)
+    try:
+        current = lock.read_text() if lock.exists() else ""
+        if current != stale:
+            raise UsageError(f"another mlgolden upgrade is running on {repo}", hint="wait for it to finish")
+        os.replace(mine, lock)
+    finally:
+        mine.unlink(missing_ok=True)
+    if lock.read_text().strip() != str(os.getpid()):
+        raise UsageError(f"another mlgolden upgrade is running on {repo}", hint="wait for it to finish")
 
 
 def _holder_alive(lock: Path) -> bool:

@@ -181,9 +181,32 @@ class CatalogSpec(Strict):
 # --- platform settings --------------------------------------------------------------------
 
 
-class CloudEnvironment(Strict):
-    project: str = Field(pattern=r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")
-    region: str = Field(pattern=r"^[a-z]+-[a-z]+[0-9]$")
+class FeastStores(Strict):
+    """Feast's own configuration mappings of one environment, each replaced whole by an override.
+
+    Checked against the pinned Feast version's fields when settings are loaded
+    (mlgolden/platform.py, mlgolden/stores.py)."""
+
+    registry: str | dict[str, Any]
+    online_store: dict[str, Any]
+    offline_store: dict[str, Any]
+
+
+class Environment(Strict):
+    """One environment a generated project runs in, chosen at run time by ``environment_variable``.
+
+    ``project``/``region`` are the cloud's (required for ``dev`` and ``prod``); the stores are
+    Feast's mappings; ``warehouse`` is where batch predictions are written; ``image_registry`` is
+    where that environment's deploys pull the promoted image from."""
+
+    project: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")
+    region: str | None = Field(default=None, pattern=r"^[a-z]+-[a-z]+[0-9]$")
+    feature_store: FeastStores | None = None
+    warehouse: dict[str, Any] | None = None
+    image_registry: str | None = None
+
+
+CloudEnvironment = Environment  # the name before environments held stores
 
 
 class PythonSettings(Strict):
@@ -232,17 +255,23 @@ class TerraformSettings(Strict):
 
 
 class FeatureStoreSettings(Strict):
+    """The shared Feast project. ``registry``, ``online_store`` and ``offline_store`` here are the
+    ``local`` environment's stores (kept for templates and answers files from before per-environment
+    stores); ``environments.<env>.feature_store`` is where they are set."""
+
     project: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    registry: str  # default registry path or URL; overridden at run time by registry_env
+    registry: str | None = None  # the local registry path; overridden at run time by registry_env
     registry_env: str = Field(pattern=r"^[A-Z][A-Z0-9_]*$")
-    online_store: dict[str, Any]
-    offline_store: dict[str, Any]
+    online_store: dict[str, Any] | None = None
+    offline_store: dict[str, Any] | None = None
 
 
 class PlatformSettings(Strict):
     organisation: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
     cloud: Literal["gcp"] = "gcp"
-    environments: dict[str, CloudEnvironment]
+    # The variable a generated project reads at run time to pick its environment (default: local).
+    environment_variable: str = Field(default="MLGOLDEN_ENV", pattern=r"^[A-Z][A-Z0-9_]*$")
+    environments: dict[str, Environment]
     registry: str
     base_images: BaseImages
     python: PythonSettings
@@ -252,12 +281,40 @@ class PlatformSettings(Strict):
     feature_store: FeatureStoreSettings
     secrets: dict[str, str] = {}  # purpose -> secret *name* in the secret manager
 
+    @field_validator("environments")
+    @classmethod
+    def _environment_names(cls, value: dict[str, Environment]) -> dict[str, Environment]:
+        for name in value:
+            if not re.fullmatch(r"[a-z][a-z0-9_-]*", name):
+                raise ValueError(f"{name!r} is not an environment name (lower-case letters, digits, - and _)")
+        return value
+
     @model_validator(mode="after")
     def _environments(self) -> PlatformSettings:
         for needed in ("dev", "prod"):
-            if needed not in self.environments:
+            env = self.environments.get(needed)
+            if env is None:
                 raise ValueError(f"environments needs a {needed!r} entry")
+            if not (env.project and env.region):
+                raise ValueError(f"environments.{needed} needs a 'project' and a 'region'")
+        self._local_stores()
         return self
+
+    def _local_stores(self) -> None:
+        """The ``local`` environment and the legacy ``feature_store`` keys describe the same stores:
+        fill whichever is missing from the other (answers files recorded before 1.2.0 have only
+        the legacy keys)."""
+        fs = self.feature_store
+        local = self.environments.setdefault("local", Environment())
+        if local.feature_store is None and fs.registry and fs.online_store and fs.offline_store:
+            local.feature_store = FeastStores(
+                registry=fs.registry, online_store=fs.online_store, offline_store=fs.offline_store
+            )
+        if local.feature_store is not None:
+            registry = local.feature_store.registry
+            fs.registry = registry if isinstance(registry, str) else str(registry.get("path", ""))
+            fs.online_store = dict(local.feature_store.online_store)
+            fs.offline_store = dict(local.feature_store.offline_store)
 
 
 # --- the answers file (.mlgolden.yml) ------------------------------------------------------

@@ -9,7 +9,9 @@ a rendered tree is a pure function of (catalog version, pattern, answers, platfo
 from __future__ import annotations
 
 import os
+import posixpath
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -76,8 +78,7 @@ def render_project(
     context = build_context(catalog, pattern, questions, answers, platform)
     slug = context["cookiecutter"]["project_slug"]
     project_dir = parent / slug
-    with RENDER_LOCK:  # cookiecutter changes the process's working directory while rendering
-        _render_components(catalog, pattern, context, parent)
+    _render_components(catalog, pattern, context, parent)
     _drop_bytecode(project_dir)
     _refuse_escapes(project_dir)
     write_manifest(
@@ -159,51 +160,82 @@ def _compiled_templates(extensions: list[str]):
 
 
 def _render_components(catalog: Catalog, pattern: Pattern, context: dict, parent: Path) -> None:
-    from cookiecutter.environment import StrictEnvironment  # noqa: PLC0415 (lazy: ~165 ms)
-    from cookiecutter.exceptions import CookiecutterException  # noqa: PLC0415
-    from cookiecutter.generate import generate_files  # noqa: PLC0415
-    from jinja2 import TemplateError  # noqa: PLC0415
+    """Render every component in memory, check the whole set of rendered paths, then write.
+
+    Paths are rendered as cookiecutter renders them (the whole relative path is one template, so
+    a ``{% set %}`` in a folder name reaches the names below it) and containment is decided on
+    each full result. An untrusted catalog renders in Jinja's immutable sandbox.
+    """
+    from mlgolden.jinja_ext import template_environment  # noqa: PLC0415
 
     _refuse_untrusted_code(catalog, pattern)
     values = context["cookiecutter"]
-    cache = _compiled_templates(values["_extensions"])
-    context = {**context, "cookiecutter": {**values, "_jinja2_env_vars": {"bytecode_cache": cache}}}
-    names = StrictEnvironment(context=context)  # one per render: it loads cookiecutter's extensions
+    env_class = template_environment(catalog.trusted)
+    cache = _compiled_templates([env_class.__name__, *values["_extensions"]])
+    env = env_class(context=context, keep_trailing_newline=True, bytecode_cache=cache)
+    plan: dict[str, _Entry] = {}
     for component in pattern.components:
-        template_dir = catalog.template_dir(component)
-        _refuse_unsafe_names(template_dir, names, context, catalog.trusted)
-        verbatim, links = _verbatim_files_and_links(template_dir)
-        values = {**context["cookiecutter"], "_copy_without_render": [_fnmatch_literal(p) for p in verbatim]}
-        try:
-            generate_files(
-                repo_dir=str(template_dir),
-                context={**context, "cookiecutter": values},
-                output_dir=str(parent),
-                overwrite_if_exists=True,
-                accept_hooks=catalog.trusted,
-            )
-        except (CookiecutterException, TemplateError) as exc:
-            raise UsageError(f"template error in component {component!r}: {_describe(exc)}") from None
-        _restore_links(template_dir, links, names, context, parent)
+        for entry in _plan_component(catalog, component, env, context):
+            previous = plan.get(entry.path)
+            if previous is not None and previous.is_dir != entry.is_dir:
+                raise UsageError(
+                    f"template error in component {component!r}: {entry.path} is a folder in one "
+                    "component and a file in another"
+                )
+            plan[entry.path] = entry
+    _check_paths(plan)
+    project_dir = parent / values["project_slug"]
+    hooks = [catalog.template_dir(c) for c in pattern.components] if catalog.trusted else []
+    for template_dir in hooks:
+        _run_hook(template_dir, "pre_gen_project", project_dir, context)
+    _write_plan(project_dir, plan)
+    for template_dir in hooks:
+        _run_hook(template_dir, "post_gen_project", project_dir, context)
 
 
-def _verbatim_files_and_links(template_dir: Path) -> tuple[list[str], list[str]]:
-    """Template files cookiecutter must copy byte for byte (not UTF-8 text), as paths inside the
-    ``{{cookiecutter.…}}`` folder (how cookiecutter matches them), and the symlinks (files or
-    folders) as paths inside ``template_dir``, to be made links again after the render."""
-    top = next(
-        (d for d in template_dir.iterdir() if d.is_dir() and "cookiecutter" in d.name and "{{" in d.name),
-        None,
-    )
-    verbatim, links = [], []
-    for root, dirs, files in os.walk(top) if top else ():
-        for name in [*dirs, *files]:
-            path = Path(root) / name
-            if path.is_symlink():
-                links.append(path.relative_to(template_dir).as_posix())
-            elif name in files and not _is_utf8(path):
-                verbatim.append(path.relative_to(top).as_posix())
-    return verbatim, links
+@dataclass
+class _Entry:
+    path: str  # relative to the project directory, "/"-separated, checked by _check_paths
+    source: Path
+    text: str | None = None  # rendered content; None for a folder or a binary file (copied)
+    newline: str | None = None
+    is_dir: bool = False
+    link: str | None = None  # a trusted catalog's symlink stays a symlink (to this target)
+
+
+def _plan_component(catalog: Catalog, component: str, env, context: dict) -> list[_Entry]:
+    from binaryornot.check import is_binary  # noqa: PLC0415 (a cookiecutter dependency)
+    from jinja2 import FileSystemLoader  # noqa: PLC0415
+
+    component_dir = catalog.template_dir(component)
+    template_dir = _project_template(component_dir, component)
+    env.loader = FileSystemLoader([str(template_dir), str(template_dir.parent / "templates")])
+    entries: list[_Entry] = []
+    for root, dirs, files in os.walk(template_dir):
+        dirs.sort()
+        for name in [*dirs, *sorted(files)]:
+            source = Path(root) / name
+            relative = source.relative_to(template_dir).as_posix()
+            if source.is_symlink() and not catalog.trusted:
+                raise UsageError(
+                    f"template {source.relative_to(component_dir)} is a symlink; an "
+                    "untrusted catalog may not hold symlinks",
+                    hint="pass --trust if you trust this catalog",
+                )
+            rendered = _render(env, context, component, relative, f"the path {relative!r}", from_string=True)
+            path = _normalise(rendered, source.relative_to(component_dir))
+            if path is None:
+                continue  # cookiecutter's idiom: a name rendered empty is not generated
+            if source.is_symlink():
+                entries.append(_Entry(path, source, link=_contained_link(source, path)))
+            elif name in dirs:
+                entries.append(_Entry(path, source, is_dir=True))
+            elif is_binary(str(source)) or not _is_utf8(source):  # copied byte for byte
+                entries.append(_Entry(path, source))
+            else:
+                text = _render(env, context, component, relative, relative, from_string=False)
+                entries.append(_Entry(path, source, text, _newline_of(source)))
+    return entries
 
 
 def _is_utf8(path: Path) -> bool:
@@ -214,26 +246,118 @@ def _is_utf8(path: Path) -> bool:
     return True
 
 
-def _fnmatch_literal(path: str) -> str:
-    """``path`` as an fnmatch pattern matching only itself (cookiecutter matches with fnmatch)."""
-    import re  # noqa: PLC0415
+def _contained_link(source: Path, path: str) -> str:
+    """The target of a trusted catalog's symlink, refused unless it stays inside the project."""
+    target = os.readlink(source)
+    inside = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
+    if posixpath.isabs(target) or inside == ".." or inside.startswith("../"):
+        raise UsageError(f"template {source.name} is a symlink to {target}, outside the project; refused")
+    return target
 
-    return re.sub(r"([*?\[])", r"[\1]", path)
+
+def _project_template(component_dir: Path, component: str) -> Path:
+    """The component's ``{{cookiecutter.…}}`` folder, as cookiecutter's find_template finds it."""
+    for child in sorted(component_dir.iterdir()):
+        if child.is_dir() and "cookiecutter" in child.name and "{{" in child.name and "}}" in child.name:
+            return child
+    raise UsageError(f"template error in component {component!r}: no {{{{cookiecutter.…}}}} folder")
 
 
-def _restore_links(template_dir: Path, links: list[str], names, context: dict, parent: Path) -> None:
-    """A trusted catalog's symlinks stay symlinks (_refuse_escapes keeps them inside the project)."""
+def _render(env, context: dict, component: str, relative: str, what: str, *, from_string: bool) -> str:
+    from mlgolden.jinja_ext import describe_template_error  # noqa: PLC0415
+
+    try:
+        if from_string:
+            return env.from_string(relative).render(**context)
+        return env.get_template(relative).render(**context)
+    except UsageError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a template may raise anything; the user gets one line
+        raise UsageError(
+            f"template error in component {component!r} ({what}): {describe_template_error(exc)}"
+        ) from None
+
+
+def _normalise(rendered: str, source: Path) -> str | None:
+    """The rendered path relative to the project, or None when its name renders empty; a path
+    that could leave the project or touch git's metadata is refused."""
+    parts = rendered.split("/")
+    refused = rendered.startswith("/") or any(
+        part in {".", ".."} or "\\" in part or "\0" in part or part.strip().rstrip(".").lower() == ".git"
+        for part in parts
+    )
+    if refused:
+        raise UsageError(
+            f"template path {source} renders to {rendered!r}, which points outside the project "
+            "or into its git metadata; refused"
+        )
+    if not parts[-1]:
+        return None
+    return "/".join(part for part in parts if part)
+
+
+def _check_paths(plan: dict[str, _Entry]) -> None:
+    """The whole set of rendered paths, before anything is written: a file's parent folders must
+    not be files themselves."""
+    for path, entry in plan.items():
+        parts = path.split("/")
+        for depth in range(1, len(parts)):
+            parent = plan.get("/".join(parts[:depth]))
+            if parent is not None and not parent.is_dir:
+                raise UsageError(
+                    f"template path {entry.source.name} renders to {path!r}, below the file "
+                    f"{parent.path!r}; refused"
+                )
+
+
+def _write_plan(project_dir: Path, plan: dict[str, _Entry]) -> None:
     import shutil  # noqa: PLC0415
 
-    for rel in links:
-        rendered = names.from_string(rel).render(**context) if "{" in rel else rel
-        out = parent / rendered
-        if out.is_dir() and not out.is_symlink():
-            shutil.rmtree(out)
-        elif out.is_symlink() or out.exists():
-            out.unlink()
-        out.parent.mkdir(parents=True, exist_ok=True)
-        os.symlink(os.readlink(template_dir / rel), out)
+    try:
+        project_dir.mkdir(parents=True, exist_ok=True)
+        for path, entry in sorted(plan.items()):
+            target = project_dir / path
+            if entry.is_dir:
+                target.mkdir(parents=True, exist_ok=True)
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.is_symlink() or target.is_dir():
+                raise UsageError(f"template path {entry.source.name} renders onto {path}, a folder; refused")
+            if entry.link is not None:
+                os.symlink(entry.link, target)
+                continue
+            if entry.text is None:
+                shutil.copyfile(entry.source, target)
+            else:
+                with open(target, "w", encoding="utf-8", newline=entry.newline) as out:
+                    out.write(entry.text)
+            shutil.copymode(entry.source, target)
+    except OSError as exc:
+        raise UsageError(f"cannot write the project in {project_dir}: {exc.strerror or exc}") from None
+
+
+def _newline_of(source: Path) -> str | None:
+    """The first line ending of the template file, which the rendered file keeps (cookiecutter)."""
+    try:
+        with open(source, encoding="utf-8") as handle:
+            handle.readline()
+            found = handle.newlines
+    except (OSError, UnicodeDecodeError):
+        return None
+    return found[0] if isinstance(found, tuple) else found
+
+
+def _run_hook(template_dir: Path, hook: str, project_dir: Path, context: dict) -> None:
+    """A trusted catalog's cookiecutter hook, as cookiecutter runs it."""
+    from cookiecutter.exceptions import FailedHookException  # noqa: PLC0415
+    from cookiecutter.hooks import run_hook_from_repo_dir  # noqa: PLC0415
+
+    project_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        with RENDER_LOCK:  # cookiecutter changes the process's working directory to run a hook
+            run_hook_from_repo_dir(str(template_dir), hook, str(project_dir), context, False)
+    except FailedHookException as exc:
+        raise UsageError(f"hook {hook} of {template_dir.name} failed: {exc}") from None
 
 
 def _refuse_untrusted_code(catalog: Catalog, pattern: Pattern) -> None:
@@ -258,39 +382,6 @@ def _refuse_untrusted_code(catalog: Catalog, pattern: Pattern) -> None:
 
 def _is_secret(questions: list[Resolved], key: str) -> bool:
     return any(item.id == key and item.question.secret for item in questions)
-
-
-def _describe(exc: Exception) -> str:
-    inner = getattr(exc, "error", None) or exc
-    where = ""
-    if getattr(inner, "lineno", None) and getattr(inner, "filename", None):
-        where = f" ({inner.filename}:{inner.lineno})"
-    message = getattr(inner, "message", None) or str(inner)
-    return " ".join(str(message).split()) + where
-
-
-def _refuse_unsafe_names(template_dir: Path, env, context: dict, trusted: bool) -> None:
-    """No rendered path may leave the project; untrusted templates may not hold symlinks."""
-    from jinja2 import TemplateError  # noqa: PLC0415
-
-    for root, dirs, files in os.walk(template_dir):
-        for name in [*dirs, *files]:
-            path = Path(root) / name
-            try:
-                rendered = env.from_string(name).render(**context) if "{" in name else name
-            except TemplateError as exc:
-                raise UsageError(f"template error in the path {name!r}: {_describe(exc)}") from None
-            if rendered in {".", ".."} or "/" in rendered or "\\" in rendered or "\0" in rendered:
-                raise UsageError(
-                    f"template path {path.relative_to(template_dir)} renders to "
-                    f"{rendered!r}, which points outside the project; refused"
-                )
-            if path.is_symlink() and not trusted:
-                raise UsageError(
-                    f"template {path.relative_to(template_dir)} is a symlink; an "
-                    "untrusted catalog may not hold symlinks",
-                    hint="pass --trust if you trust this catalog",
-                )
 
 
 def _drop_bytecode(project_dir: Path) -> None:

@@ -570,6 +570,8 @@ def read_repos_file(path: Path) -> list[Path]:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
         raise UsageError(f"cannot read repos file {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"repos file {path} is not a UTF-8 text file") from None
     repos = []
     for line in lines:
         line = line.split("#", 1)[0].strip()

@@ -52,6 +52,7 @@ def describe(outcome: Outcome, report: Reporter) -> None:
 def _fleet(paths: list[Path], opts: UpgradeOptions, jobs: int, report: Reporter) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn  # noqa: PLC0415
     from rich.table import Table  # noqa: PLC0415
+    from rich.text import Text  # noqa: PLC0415
 
     columns = (TextColumn("upgrading"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"))
     with Progress(*columns, console=report.console, transient=True, disable=report.quiet) as bar:
@@ -64,7 +65,8 @@ def _fleet(paths: list[Path], opts: UpgradeOptions, jobs: int, report: Reporter)
     table.columns[4].overflow = "fold"  # whole paths, never cut with an ellipsis
     for outcome in outcomes:
         why = _why(outcome)
-        table.add_row(_short(outcome.repo), outcome.current, outcome.target, outcome.result, why)
+        cells = (_short(outcome.repo), outcome.current, outcome.target, outcome.result, why)
+        table.add_row(*(Text(str(cell)) for cell in cells))  # user text: never read as markup
         report.lines.append(f"{outcome.repo}\t{outcome.current}\t{outcome.target}\t{outcome.result}\t{why}")
     report.rich(table)
     bad = [o for o in outcomes if o.result in ("conflicts", "failed", "behind")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -14,6 +15,8 @@ from mlgolden.validate import FORMATS, Validation
 
 STYLES = {"passed": "green", "warning": "yellow", "failed": "bold red", "skipped": "cyan"}
 SUITE = "mlgolden.validate"
+# Characters XML 1.0 cannot hold (ElementTree writes them as they are): shown as \xNN instead.
+XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def emit(validation: Validation, fmt: str, output: Path | None, report: Reporter) -> int:
@@ -65,7 +68,7 @@ def table(validation: Validation):
     title = f"mlgolden validate {validation.root}"
     if validation.pattern:
         title += f" ({validation.pattern}, catalog {validation.catalog.get('version')})"
-    grid = Table(title=title, title_justify="left", expand=False)
+    grid = Table(title=Text(title), title_justify="left", expand=False)  # user text: never markup
     grid.add_column("check", no_wrap=True)
     grid.add_column("status", no_wrap=True)
     grid.add_column("details", overflow="fold")
@@ -175,7 +178,8 @@ def to_junit(validation: Validation) -> str:
         if out_text:
             ET.SubElement(case, "system-out").text = out_text
     ET.indent(suites)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode")
+    text = ET.tostring(suites, encoding="unicode")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + XML_INVALID.sub(lambda m: f"\\x{ord(m[0]):02x}", text)
 
 
 def _one_line(finding) -> str:

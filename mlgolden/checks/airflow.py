@@ -98,8 +98,10 @@ def _dagbag(ctx: Context, out: Outcome, python: str) -> None:
             "AIRFLOW__CORE__DAGS_FOLDER": str(folder),
             "AIRFLOW__LOGGING__LOGGING_LEVEL": "ERROR",
             "PYTHONDONTWRITEBYTECODE": "1",
+            "HOME": home,
         }
-        proc = run_tool([python, "-c", DAGBAG_SCRIPT, str(folder), str(target)], cwd=Path(home), env=env)
+        args = [python, "-c", DAGBAG_SCRIPT, str(folder), str(target)]
+        proc = run_tool(args, cwd=Path(home), env=env, scrub=True)
         if proc.returncode != 0 or not target.is_file():
             out.error(
                 f"Airflow's DagBag did not run ({python}): {last_lines(proc.stderr or proc.stdout)}",

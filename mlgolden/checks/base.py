@@ -440,6 +440,10 @@ def python_with(module: str, env_var: str) -> str | None:
     return sys.executable if importlib.util.find_spec(module) is not None else None
 
 
+# What a scrubbed tool process inherits: where programs are, the locale, the time zone, Java.
+SCRUBBED_ENV = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR", "JAVA_HOME", "SYSTEMROOT")
+
+
 def run_tool(
     args: list[str],
     *,
@@ -447,13 +451,19 @@ def run_tool(
     env: dict[str, str] | None = None,
     timeout: int = TOOL_TIMEOUT,
     stdin: str | None = None,
+    scrub: bool = False,
 ) -> subprocess.CompletedProcess:
-    """Run an external tool to the end and capture its output; a timeout is a ToolError."""
+    """Run an external tool to the end and capture its output; a timeout is a ToolError.
+
+    ``scrub`` (for tools that import or evaluate repository files: the DAG import, `feast plan`,
+    the Groovy compile) passes only SCRUBBED_ENV of our environment, so no CI credential reaches
+    code a pull request can change."""
+    base = {k: v for k, v in os.environ.items() if k in SCRUBBED_ENV} if scrub else dict(os.environ)
     try:
         return subprocess.run(
             args,
             cwd=cwd,
-            env={**os.environ, **(env or {})},
+            env={**base, **(env or {})},
             input=stdin,
             capture_output=True,
             text=True,

@@ -109,12 +109,14 @@ def run(ctx: Context, out: Outcome) -> None:
 def _store_config(ctx: Context, out: Outcome) -> bool:
     import yaml  # noqa: PLC0415
 
+    from mlgolden.loading import parse_yaml  # noqa: PLC0415 (refuses alias bombs)
+
     text = ctx.read_text(STORE)
     if text is None:
         out.error("features/feature_store.yaml is missing or unreadable", STORE, rule="store-config")
         return False
     try:
-        config = yaml.safe_load(text)
+        config = parse_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         out.error(
@@ -155,7 +157,8 @@ def _plan(ctx: Context, out: Outcome, python: str) -> list[dict] | None:
         proc = run_tool(
             [python, "-c", PLAN_SCRIPT, str(ctx.root), str(Path(tmp) / "registry.db"), str(target)],
             cwd=Path(tmp),
-            env={"PYTHONDONTWRITEBYTECODE": "1", "FEAST_USAGE": "False"},
+            env={"PYTHONDONTWRITEBYTECODE": "1", "FEAST_USAGE": "False", "HOME": tmp},
+            scrub=True,
         )
         if not target.is_file():
             out.error(

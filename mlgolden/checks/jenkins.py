@@ -61,7 +61,8 @@ def _compile(ctx: Context, out: Outcome) -> None:
     if groovy is None:
         out.missing_tool("groovy", "Jenkinsfile compile check")
         return
-    proc = run_tool([groovy, "-e", COMPILE_SCRIPT, str(ctx.path(FILE))], cwd=ctx.root, env=_java_env())
+    args = [groovy, "-e", COMPILE_SCRIPT, str(ctx.path(FILE))]
+    proc = run_tool(args, cwd=ctx.root, env=_java_env(), scrub=True)
     if proc.returncode == 0:
         out.note("Jenkinsfile compiles with Groovy")
         return

@@ -59,12 +59,28 @@ RULES = [  # (rule, what, regex): the first rule matching a line wins
             r"(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])"
         ),
     ),
+    (
+        "assigned-secret",
+        "a literal value assigned to a password, token or secret",
+        # a name ending in PASSWORD/PASSWD/TOKEN/SECRET (any case) given a quoted literal, or an
+        # unquoted one on a `NAME=value` line: passphrases ("correct horse battery") and UPPER_SNAKE
+        # values have too little entropy for detect-secrets. ${VAR}, $VAR, {{ }} and <...> are
+        # references or placeholders.
+        re.compile(
+            r"(?im)(?<![A-Za-z0-9])[A-Za-z0-9_]*(?:PASSWORD|PASSWD|TOKEN|SECRET)['\"]?\s*[:=]\s*"
+            r"(?:(['\"])(?![$<{]|\1)[^'\"\n]{4,}\1|(?<==)(?![$<{\s'\"])[^\s#'\"]{4,}\s*$)"
+        ),
+    ),
 ]
 # A keyword finding whose value has the shape of a *name* is a reference to a secret (a Kubernetes
 # secret, a Secret Manager path, a credential ID, an environment variable), not a secret.
 REFERENCE = re.compile(
     r"[a-z][a-z0-9]*(?:-[a-z0-9]+)+|projects/[\w.-]+/secrets/[\w.-]+(?:/versions/\w+)?"
     r"|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+"
+)
+# A literal that names a secret (a Kubernetes secret, a Secret Manager path) rather than holds it.
+NAMED_SECRET = re.compile(
+    r"""[:=]\s*['"]?(?:[a-z][a-z0-9]*(?:-[a-z0-9]+)+|projects/[\w.-]+/secrets/[\w./-]+)['"]?\s*$"""
 )
 # Every keyword of detect-secrets' keyword plugin contains one of these (checked at run time).
 KEYWORD_ANCHORS = ("key", "pass", "pwd", "secret", "contrase")
@@ -110,6 +126,8 @@ def own_rules(out: Outcome, rel: str, text: str) -> None:
             line = text.count("\n", 0, match.start()) + 1
             if line in seen or ALLOW in _line_text(text, match.start()):
                 continue
+            if rule == "assigned-secret" and NAMED_SECRET.search(match.group(0)):
+                continue  # the name of a Kubernetes or Secret Manager secret
             seen.update(range(line, line + match.group(0).count("\n") + 1))  # one finding a span
             out.error(f"{what} is committed: remove it and rotate it", rel, line, rule=rule)
 
@@ -126,6 +144,9 @@ def _detect_secrets(ctx: Context, out: Outcome, files: list[str], flagged: set) 
 
     known = {ctx.manifest.catalog.commit} if ctx.manifest and ctx.manifest.catalog.commit else set()
     for rel in files:
+        if _alias_bomb(ctx, rel):
+            out.error("the file expands through YAML aliases beyond any real file; refused", rel)
+            continue  # detect-secrets would load it with PyYAML and expand it
         reported: set[tuple[int, str]] = set()
         for secret in scan_file(str(ctx.path(rel))):
             key = (secret.line_number, secret.type)
@@ -141,6 +162,21 @@ def _detect_secrets(ctx: Context, out: Outcome, files: list[str], flagged: set) 
                 secret.line_number,
                 rule="detect-secrets",
             )
+
+
+def _alias_bomb(ctx: Context, rel: str) -> bool:
+    from mlgolden.loading import AliasBomb, parse_yaml  # noqa: PLC0415
+
+    if not rel.endswith((".yml", ".yaml")):
+        return False
+    text = ctx.read_text(rel)
+    try:
+        parse_yaml(text or "")
+    except AliasBomb:
+        return True
+    except Exception:  # noqa: BLE001 - any other problem is detect-secrets' (or another check's)
+        return False
+    return False
 
 
 class Prefilter:

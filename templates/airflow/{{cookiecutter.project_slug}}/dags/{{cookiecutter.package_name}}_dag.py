@@ -14,9 +14,12 @@ in the platform's Kubernetes namespace.
 The DAG file imports only Airflow and its cncf.kubernetes provider, never the project's package,
 which lives in the image. The image tag is the Airflow Variable IMAGE_TAG_VARIABLE when set (pin a
 release), else the name of the Airflow deployment's environment (environment variable
-MLGOLDEN_ENVIRONMENT, default "prod"): the tag the Jenkinsfile's Deploy stage moves. The shared
-feature registry's URL reaches the pods from the Kubernetes secret REGISTRY_SECRET, never from
-this file.
+{{ cookiecutter.platform.environment_variable }}, default "prod"): the tag the Jenkinsfile's Deploy stage moves to the image it built
+and pushed under its commit tag (one image, promoted; never rebuilt per environment). The pods get
+the same {{ cookiecutter.platform.environment_variable }}, so the image reads that environment's stores and warehouse, and run as
+the project's Kubernetes service account SERVICE_ACCOUNT, which the platform binds to the
+project's GCP runtime identity (Workload Identity). The shared feature registry's URL reaches the
+pods from the Kubernetes secret REGISTRY_SECRET, never from this file.
 """
 
 from __future__ import annotations
@@ -41,7 +44,9 @@ OUTPUT_TABLE = {{ cookiecutter.output_table|py_str }}
 
 IMAGE_REPOSITORY = {{ (cookiecutter.platform.registry ~ '/' ~ cookiecutter.project_slug)|py_str }}
 IMAGE_TAG_VARIABLE = f"{PACKAGE}_image_tag"
-DEFAULT_IMAGE_TAG = os.environ.get("MLGOLDEN_ENVIRONMENT", "prod")
+ENV_VAR = {{ cookiecutter.platform.environment_variable|py_str }}
+ENVIRONMENT = os.environ.get(ENV_VAR, "prod")  # the Airflow deployment's platform environment
+DEFAULT_IMAGE_TAG = ENVIRONMENT
 # Rendered by Airflow at run time (the Variable is read then, not when the file is parsed).
 IMAGE = IMAGE_REPOSITORY + {% raw %}":{{ var.value.get('" + IMAGE_TAG_VARIABLE + "', default_image_tag) }}"{% endraw %}
 
@@ -51,6 +56,9 @@ REGISTRY_ENV = {{ cookiecutter.platform.feature_store.registry_env|py_str }}
 # Kubernetes secret (in NAMESPACE) holding the shared feature registry URL under the key "url".
 REGISTRY_SECRET = {{ (cookiecutter.platform.feature_store.registry_env|lower|replace('_', '-'))|py_str }}
 RUN_AS_USER = 10001  # the image's non-root user
+# The project's Kubernetes service account (unique per project), bound to its GCP runtime identity.
+SERVICE_ACCOUNT = PROJECT
+POD_ENV = {ENV_VAR: ENVIRONMENT}
 
 POD_DEFAULTS = dict(
     namespace=NAMESPACE,
@@ -58,6 +66,7 @@ POD_DEFAULTS = dict(
     image=IMAGE,
     image_pull_policy="Always",  # the default tag moves with every deploy
     secrets=[Secret("env", REGISTRY_ENV, REGISTRY_SECRET, "url")],
+    service_account_name=SERVICE_ACCOUNT,
     labels={"app": PROJECT, "team": OWNER_TEAM, "managed-by": "mlgolden"},
     security_context=k8s.V1PodSecurityContext(
         run_as_non_root=True, run_as_user=RUN_AS_USER, run_as_group=RUN_AS_USER
@@ -133,6 +142,7 @@ with DAG(
         name=f"{PROJECT}-materialize",
         cmds=["python", "features/register.py"],
         arguments=["materialize", "--end", {% raw %}"{{ logical_date.isoformat() }}"{% endraw %}],
+        env_vars=POD_ENV,
         container_resources=SMALL_POD,
         **POD_DEFAULTS,
     )
@@ -143,7 +153,7 @@ with DAG(
         name=f"{PROJECT}-score",
         cmds=["python", "-m", f"{PACKAGE}.batch"],
         arguments=["score", "--date", {% raw %}"{{ ds }}"{% endraw %}],
-        env_vars={"OUTPUT_TABLE": OUTPUT_TABLE},
+        env_vars={**POD_ENV, "OUTPUT_TABLE": OUTPUT_TABLE},
         **SCORE_POD,
         **POD_DEFAULTS,
     )

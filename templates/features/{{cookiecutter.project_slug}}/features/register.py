@@ -45,12 +45,24 @@ def registry_config(value: str) -> dict[str, Any]:
     return {"registry_type": "file", "path": value, "cache_ttl_seconds": 60}
 
 
+def environment_stores() -> dict[str, Any]:
+    """The stores of the platform environment chosen at run time (src/<package>/environment.py,
+    loaded by path: this script runs without the package installed)."""
+    path = ROOT / "src" / "{{ cookiecutter.package_name }}" / "environment.py"
+    spec = importlib.util.spec_from_file_location("project_environment", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.feast_stores()
+
+
 def load_config():
-    """feature_store.yaml (with Feast's own $VAR expansion), the registry from the environment."""
+    """feature_store.yaml (with Feast's own $VAR expansion) with the stores of the environment
+    ({{ cookiecutter.platform.environment_variable }}, default local), the registry from {{ cookiecutter.platform.feature_store.registry_env }} when set."""
     import yaml
     from feast.repo_config import RepoConfig
 
     raw = yaml.safe_load(os.path.expandvars((HERE / "feature_store.yaml").read_text("utf-8")))
+    raw.update(environment_stores())
     override = os.environ.get(REGISTRY_ENV, "").strip()
     if override:
         raw["registry"] = registry_config(override)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+{%- if 'features' in cookiecutter.components %}
+from functools import lru_cache
+{%- endif %}
 from pathlib import Path
 
 import pytest
@@ -132,4 +135,27 @@ def test_a_failing_feature_store_is_503(model_env: Path) -> None:
 
     with TestClient(service.create_app(feature_lookup=broken)) as online:
         response = online.post("/predict", json={"customer_id": 1001})
+        metrics = online.get("/metrics").text
     assert response.status_code == 503
+    assert "online_store_unavailable_total 1" in metrics
+    assert "online_features_missing_total 0" in metrics
+{%- if 'features' in cookiecutter.components %}
+
+
+def test_an_unreachable_online_store_is_503_not_404(
+    model_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The real lookup: a store that cannot answer raises; it never looks like a missing id."""
+
+    @lru_cache(maxsize=1)
+    def database_stopped() -> None:
+        raise ConnectionError("connection refused")
+
+    monkeypatch.setattr(online_features, "_store", database_stopped)
+    with pytest.raises(online_features.FeatureStoreUnavailable, match="connection refused"):
+        online_features.get_online_features(1001)
+    with TestClient(service.create_app()) as online:
+        response = online.post("/predict", json={"customer_id": 1001})
+    assert response.status_code == 503
+    assert "unavailable" in response.json()["detail"]
+{%- endif %}

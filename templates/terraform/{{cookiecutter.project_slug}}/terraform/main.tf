@@ -12,7 +12,7 @@ locals {
 
   # The platform's environments (platform settings): each is a GCP project and region.
   environments = {
-{%- for name, env in cookiecutter.platform.environments.items() %}
+{%- for name, env in cookiecutter.platform.environments.items() if env.project %}
     {{ name|hcl_str }} = {
       project = {{ env.project|hcl_str }}
       region  = {{ env.region|hcl_str }}

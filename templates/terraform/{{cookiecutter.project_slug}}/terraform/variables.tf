@@ -3,8 +3,8 @@ variable "environment" {
   type        = string
 
   validation {
-    condition     = contains({{ cookiecutter.platform.environments.keys()|list|tojson }}, var.environment)
-    error_message = {{ ("The environment must be one of " ~ cookiecutter.platform.environments.keys()|join(", ") ~ ".")|hcl_str }}
+    condition     = contains({{ (cookiecutter.platform.environments|dictsort|selectattr('1.project')|map(attribute='0')|list)|tojson }}, var.environment)
+    error_message = {{ ("The environment must be one of " ~ (cookiecutter.platform.environments|dictsort|selectattr('1.project')|map(attribute='0')|list)|join(", ") ~ ".")|hcl_str }}
   }
 }
 

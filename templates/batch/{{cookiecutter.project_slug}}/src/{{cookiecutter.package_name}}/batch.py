@@ -1,7 +1,7 @@
-"""The batch job: score the customers of one date and write their predictions.
+"""The batch job: score the customers of one date and write their predictions to the warehouse.
 
     python -m {{ cookiecutter.package_name }}.batch score --date 2026-01-01
-        [--input PATH] [--output DIR] [--customers PATH]
+        [--input PATH] [--customers PATH] [--table DATASET.TABLE]
 
 What it scores, first found:
 1. --input: a CSV with `customer_id` and the model's feature columns;
@@ -9,9 +9,10 @@ What it scores, first found:
 3. else each customer's latest features known by the end of the date (UTC), taken from the
    customer table (--customers, default data/sample/customers.csv): what a scheduled run of any
    date scores when nobody prepared an input for it.
-It trains a model on the customer table first when there is none at $MODEL_PATH, and writes
-<DIR>/date=<date>/predictions.csv (DIR: data/output/predictions). The predictions are meant for
-the table OUTPUT_TABLE ($OUTPUT_TABLE overrides it).
+It trains a model on the customer table first when there is none at $MODEL_PATH, and writes the
+predictions to the table OUTPUT_TABLE ($OUTPUT_TABLE or --table override it) in the warehouse of
+the environment ({{ cookiecutter.platform.environment_variable }}; local: a SQLite table in data/warehouse.db; see warehouse.py).
+Each row carries the run date and the model version; a re-run of a date replaces that date's rows.
 """
 
 from __future__ import annotations
@@ -25,19 +26,19 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import environment, warehouse
 from .model import DEFAULT_DATA, TARGET, THRESHOLD, ChurnModel, load_or_train
 
 OUTPUT_TABLE = {{ cookiecutter.output_table | py_str }}  # noqa: E501  # fmt: skip
 COLUMNS = ["customer_id", "churn_probability", "prediction", "model_version", "scored_at"]
 DEFAULT_INPUT_DIR = Path("data/sample")
-DEFAULT_OUTPUT_DIR = Path("data/output/predictions")
 
 
 @dataclass
 class Run:
-    """What a run scored (`source`), what it predicted and where it wrote it."""
+    """What a run scored (`source`), what it predicted and where it wrote it (`table`)."""
 
-    path: Path
+    table: str
     predictions: pd.DataFrame
     source: str
     model_version: str
@@ -49,10 +50,6 @@ def output_table() -> str:
 
 def input_path_for(day: date, input_dir: Path = DEFAULT_INPUT_DIR) -> Path:
     return input_dir / f"score_input_{day.isoformat()}.csv"
-
-
-def output_path_for(day: date, output_dir: Path = DEFAULT_OUTPUT_DIR) -> Path:
-    return output_dir / f"date={day.isoformat()}" / "predictions.csv"
 
 
 def snapshot(customers_csv: Path, day: date) -> pd.DataFrame:
@@ -103,19 +100,16 @@ def load_input(day: date, input_path: Path | None, customers: Path) -> tuple[pd.
 def run(
     day: date,
     input_path: Path | None = None,
-    output_dir: Path = DEFAULT_OUTPUT_DIR,
     customers: Path = DEFAULT_DATA,
     scored_at: datetime | None = None,
+    table: str | None = None,
 ) -> Run:
-    """Score the customers of `day` and write the predictions."""
+    """Score the customers of `day` and replace that date's rows of the warehouse table."""
     frame, source = load_input(day, input_path, customers)
     model = load_or_train(data=customers)
     predictions = score(frame, model, scored_at or datetime.now(timezone.utc))
-    target = output_path_for(day, output_dir)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".partial")
-    predictions.to_csv(partial, index=False)
-    partial.replace(target)  # readers never see a half-written file; a re-run replaces it
+    target = table or output_table()
+    warehouse.write(predictions, target, day)
     return Run(target, predictions, source, model.version)
 
 
@@ -135,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     score_cmd.add_argument("--date", type=iso_date, required=True, help="YYYY-MM-DD")
     score_cmd.add_argument("--input", type=Path, help="input CSV (default: see the module doc)")
     score_cmd.add_argument(
-        "--output", type=Path, default=DEFAULT_OUTPUT_DIR, help="output directory"
+        "--table", help="dataset.table (default: $OUTPUT_TABLE, else OUTPUT_TABLE)"
     )
     score_cmd.add_argument(
         "--customers", type=Path, default=DEFAULT_DATA, help="customer table (training, snapshot)"
@@ -143,14 +137,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     try:
-        result = run(args.date, args.input, args.output, args.customers)
-    except (FileNotFoundError, ValueError) as exc:
+        result = run(args.date, args.input, args.customers, table=args.table)
+    except (FileNotFoundError, ValueError, environment.ConfigError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     print(
         f"scored {len(result.predictions)} customers of {args.date.isoformat()} "
-        f"({result.source}) with model {result.model_version} -> {result.path} "
-        f"(for table {output_table()})"
+        f"({result.source}) with model {result.model_version} -> table {result.table} "
+        f"of the {environment.name()} warehouse"
     )
     return 0
 

@@ -17,6 +17,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request, Response
+from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from . import DESCRIPTION, __version__
@@ -108,15 +109,19 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.model = None
+    # Counted for /metrics: a store outage is an alert, a missing customer is not.
+    app.state.counts = {"online_store_unavailable": 0, "online_features_missing": 0}
 
     def features_of(customer_id: int) -> dict[str, Any]:
         try:
             found = lookup(customer_id)
-        except Exception as exc:
-            log.exception("online feature lookup failed for customer %s", customer_id)
+        except Exception as exc:  # the store could not answer: 503, never 404
+            app.state.counts["online_store_unavailable"] += 1
+            log.error("online feature store unavailable (customer %s): %s", customer_id, exc)
             raise HTTPException(503, "the online feature store is unavailable") from exc
         values = {name: (found or {}).get(name) for name in FEATURES}
         if any(value is None for value in values.values()):
+            app.state.counts["online_features_missing"] += 1
             raise HTTPException(404, f"no online features for customer {customer_id}")
         try:
             return Features.model_validate(values).model_dump()
@@ -129,6 +134,14 @@ def create_app(
         """Liveness: the process answers."""
         return Health(status="ok")
 
+    @app.get("/metrics", response_class=PlainTextResponse)
+    def metrics() -> str:
+        """Counters in the Prometheus text format."""
+        lines = []
+        for name, value in app.state.counts.items():
+            lines += [f"# TYPE {name}_total counter", f"{name}_total {value}"]
+        return "\n".join(lines) + "\n"
+
     @app.get("/readyz", responses={503: {"model": Readiness, "description": "No model yet"}})
     def readyz(request: Request, response: Response) -> Readiness:
         """Readiness: 200 once the model is loaded, else 503."""
@@ -138,7 +151,13 @@ def create_app(
             return Readiness(status="no model loaded")
         return Readiness(status="ready", model_version=model.version)
 
-    @app.post("/predict", responses={404: {"description": "No online features for the customer"}})
+    @app.post(
+        "/predict",
+        responses={
+            404: {"description": "No online features for the customer"},
+            503: {"description": "Model not loaded, or the online feature store unavailable"},
+        },
+    )
     def predict(body: PredictRequest, request: Request) -> PredictResponse:
         """Churn probability of one customer."""
         model: ChurnModel | None = request.app.state.model
