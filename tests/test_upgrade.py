@@ -484,3 +484,13 @@ def test_a_set_for_a_question_that_does_not_apply_is_warned_with_the_reason(cli,
     )
     assert applies.code == 0 and "warning" not in applies.err, applies.out + applies.err
     assert manifest(project)["answers"]["service_url"] == "http://models.internal/churn"
+
+
+def test_a_fleet_upgrade_names_the_ignored_set_in_each_repos_row(cli, generated, tmp_path, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "400")  # the table's why column on one line per repo
+    repos = [shutil.copytree(generated("streamlit-demo"), tmp_path / n, symlinks=True) for n in ("a", "b")]
+    result = cli("upgrade", *map(str, repos), "--set", "service_url=http://models.internal/churn")
+    assert result.code == 0, result.out + result.err
+    rows = [row for row in result.out.splitlines() if "already at" in row]
+    assert len(rows) == 2, result.out
+    assert all("warning: --set service_url is ignored: it is asked only when" in row for row in rows)
