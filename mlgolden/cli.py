@@ -320,8 +320,7 @@ def patterns_show(
 
       \b
       mlgolden patterns show streamlit-demo
-
-      mlgolden patterns show training-pipeline --catalog ../acme-catalog --ref WORKTREE
+      mlgolden patterns show training-pipeline --catalog ../acme --ref WORKTREE
     """
     from mlgolden.answers import display_value, questions_for
     from mlgolden.catalog import open_catalog
@@ -435,11 +434,10 @@ def catalog_test(
 
     Examples:
 
+      \b
       mlgolden catalog test
-
-      mlgolden catalog test ../acme-catalog --jobs 4 --format junit -o catalog-test.xml
-
-      mlgolden catalog test --pattern live-service --matrix flips --project-tests
+      mlgolden catalog test ../acme-catalog -j 4 --format junit -o report.xml
+      mlgolden catalog test -p live-service --matrix flips --project-tests
     """
     from mlgolden.catalog_tools.matrix import TestOptions, test_catalog, text_lines, to_junit  # noqa: PLC0415
 
