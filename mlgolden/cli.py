@@ -627,9 +627,9 @@ def run(argv: list[str] | None = None) -> int:
     from typer.main import get_command
 
     args = sys.argv[1:] if argv is None else list(argv)
-    command = get_command(app)
-    _word_placeholders(command)
-    try:
+    try:  # building the command is inside: a Ctrl-C while typer inspects the commands is no crash
+        command = get_command(app)
+        _word_placeholders(command)
         code = command.main(args=args, prog_name="mlgolden", standalone_mode=False)
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
