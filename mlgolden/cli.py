@@ -320,8 +320,7 @@ def patterns_show(
 
       \b
       mlgolden patterns show streamlit-demo
-
-      mlgolden patterns show training-pipeline --catalog ../acme-catalog --ref WORKTREE
+      mlgolden patterns show training-pipeline --catalog ../acme --ref WORKTREE
     """
     from mlgolden.answers import display_value, questions_for
     from mlgolden.catalog import open_catalog
@@ -435,11 +434,10 @@ def catalog_test(
 
     Examples:
 
+      \b
       mlgolden catalog test
-
-      mlgolden catalog test ../acme-catalog --jobs 4 --format junit -o catalog-test.xml
-
-      mlgolden catalog test --pattern live-service --matrix flips --project-tests
+      mlgolden catalog test ../acme-catalog -j 4 --format junit -o report.xml
+      mlgolden catalog test -p live-service --matrix flips --project-tests
     """
     from mlgolden.catalog_tools.matrix import TestOptions, test_catalog, text_lines, to_junit  # noqa: PLC0415
 
@@ -629,9 +627,9 @@ def run(argv: list[str] | None = None) -> int:
     from typer.main import get_command
 
     args = sys.argv[1:] if argv is None else list(argv)
-    command = get_command(app)
-    _word_placeholders(command)
-    try:
+    try:  # building the command is inside: a Ctrl-C while typer inspects the commands is no crash
+        command = get_command(app)
+        _word_placeholders(command)
         code = command.main(args=args, prog_name="mlgolden", standalone_mode=False)
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, field
 
+_UNBOUNDED = 100_000  # columns a table may take when nothing limits it (a pipe, a log)
+
 
 @dataclass
 class Reporter:
@@ -65,9 +67,21 @@ class Reporter:
             self.console.print(" " * indent + "  ".join([*cells, row[-1]]).rstrip(), markup=False)
 
     def rich(self, renderable: object) -> None:
-        """Print a rich renderable (table, panel) for people."""
-        if not self.quiet:
-            self.console.print(renderable)
+        """Print a rich renderable (table, panel) for people. At a terminal it fits the window
+        (cells wrap under themselves); in a pipe or a log it is as wide as its content, so no
+        message is wrapped or cut whatever width the environment reports (for grep)."""
+        if self.quiet:
+            return
+        console = self.console
+        if console.is_terminal:
+            console.print(renderable)
+            return
+        from rich.console import Console
+        from rich.measure import Measurement
+
+        width = Measurement.get(console, console.options.update_width(_UNBOUNDED), renderable).maximum
+        wide = Console(file=console.file, width=width, highlight=False, color_system=console.color_system)
+        wide.print(renderable)
 
     def warn(self, message: str) -> None:
         self.lines.append(f"warning: {message}")

@@ -125,8 +125,13 @@ def test_monorepo_folders_upgrade_independently(cli, tmp_path, catalog):
         mono, {"README.md": "the platform monorepo\n", "tools/helper.py": "# not the template's\n"}
     )
     for name in ("churn", "fraud"):
-        proj = new_project(cli, catalog, tmp_path / f"gen-{name}")
+        # generated as deep below tmp_path as mono/services/<name>: the catalog's recorded path
+        # (relative to the project folder) stays right after the copy, as for a monorepo checked
+        # out next to its catalog
+        proj = new_project(cli, catalog, tmp_path / "gen" / name)
         shutil.copytree(proj, mono / "services" / name, ignore=shutil.ignore_patterns(".git"))
+    recorded = manifest(mono / "services/churn")["catalog"]["source"]
+    assert recorded == os.path.relpath(catalog, mono / "services/churn")
     git_save(mono, "monorepo")
     config = mono / "services/churn/config.txt"
     config.write_text(config.read_text().replace("setting_1 = 1\n", "setting_1 = 1  # ours\n"))
@@ -138,6 +143,7 @@ def test_monorepo_folders_upgrade_independently(cli, tmp_path, catalog):
     assert not (mono / "added.txt").exists() and not (mono / "services/fraud/added.txt").exists()
     assert (mono / "tools/helper.py").read_text() == "# not the template's\n"
     assert manifest(mono / "services/fraud")["catalog"]["version"] == "1.0.0"
+    assert manifest(mono / "services/churn")["catalog"]["source"] == recorded  # still folder-relative
     assert git(mono, "status", "--porcelain") == ""
     (mono / "README.md").write_text("edited, not staged\n")  # elsewhere in the repo: no obstacle
     git(mono, "add", "README.md")
