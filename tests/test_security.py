@@ -140,12 +140,15 @@ def hostile_repo(cli, root):
     marker = root / "outside" / "pwned"
     catalog = _catalog(root / "inputs", {BASE + "README.md": RCE[0]}, marker)
     commit = git_save(catalog, tag="v9.0.0")
-    git(catalog, "tag", "v9.1.0")  # a newer version, so that an upgrade renders both
+    git_save(catalog, "next release", tag="v9.1.0")  # a newer commit, so that an upgrade renders both
     assert cli("new", "--no-input", "--output-dir", str(root / "out")).code == 0
     project = root / "out" / "churn-model"
     manifest = project / ".mlgolden.yml"
     text = manifest.read_text().replace("source: builtin", f"source: {catalog}")
-    text = text.replace("commit: null", f"commit: {commit}").replace("version: 1.1.0", "version: 9.0.0")
+    text = re.sub(
+        r"(?m)^(  version: ).*$", r"\g<1>9.0.0", text.replace("commit: null", f"commit: {commit}"), count=1
+    )
+    assert "version: 9.0.0" in text
     manifest.write_text(text)
     git(project, "commit", "--quiet", "-am", "pull request: use our catalog")
     return project, marker
