@@ -41,8 +41,9 @@ def _recorded_pattern(ctx: Any) -> str | None:
     paths = _param(ctx, "paths") or [Path(".")]
     try:
         from mlgolden.loading import read_yaml
+        from mlgolden.project import MANIFEST
 
-        data = read_yaml(Path(paths[0]) / ".mlgolden.yml", what="answers file")
+        data = read_yaml(Path(paths[0]) / MANIFEST, what="answers file")
         return data.get("pattern") if isinstance(data, dict) else None
     except Exception:  # noqa: BLE001  (no project here: offer every pattern's questions)
         return None

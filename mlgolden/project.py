@@ -11,9 +11,23 @@ from mlgolden.catalog import BUILTIN, Catalog, open_catalog
 from mlgolden.errors import UsageError
 from mlgolden.loading import parse_model
 from mlgolden.models import Manifest, PlatformSettings
-from mlgolden.render import read_manifest, render_project
 
-__all__ = ["Location", "find_project", "open_recorded_catalog", "read_manifest", "render_answers"]
+__all__ = [
+    "MANIFEST",
+    "Location",
+    "find_project",
+    "open_recorded_catalog",
+    "read_manifest",
+    "render_answers",
+    "write_manifest",
+]
+
+# The project's answers file: its one home is this module (path, read, write).
+MANIFEST = ".mlgolden.yml"
+MANIFEST_HEADER = (
+    "# mlgolden answers file: how this project was generated. Change answers with\n"
+    "# `mlgolden upgrade --set KEY=VALUE`; the `validate:` section is yours to edit.\n"
+)
 
 
 @dataclass(frozen=True)
@@ -40,7 +54,7 @@ def find_project(path: Path) -> Location:
         raise UsageError(f"{path} is not a git repository", hint="mlgolden upgrade works on git repos")
     top = top.resolve()
     for folder in (start, *start.parents):
-        if (folder / ".mlgolden.yml").is_file():
+        if (folder / MANIFEST).is_file():
             prefix = "" if folder == top else folder.relative_to(top).as_posix()
             return Location(top=top, folder=folder, prefix=prefix)
         if folder == top or top not in folder.parents:
@@ -85,6 +99,8 @@ def render_answers(
     questions = questions_for(catalog.spec.questions, pattern, platform)
     known = {item.id for item in questions}  # answers of another pattern are dropped on a switch
     values = collect(questions, [(origin, {k: v for k, v in answers.items() if k in known})])
+    from mlgolden.render import render_project  # noqa: PLC0415 (render imports this module)
+
     return render_project(
         catalog, pattern, questions, values, platform, parent, validate_config=validate_config, home=home
     )
@@ -92,6 +108,33 @@ def render_answers(
 
 def project_root(path: Path) -> Path:
     path = path.resolve()
-    if not (path / ".mlgolden.yml").is_file():
+    if not (path / MANIFEST).is_file():
         raise UsageError(f"{path} is not an mlgolden project (no .mlgolden.yml)")
     return path
+
+
+def write_manifest(project_dir: Path, manifest: Manifest) -> None:
+    data = manifest.model_dump(by_alias=True, exclude_none=False)
+    if not data["validate"]["skip"] and not data["validate"]["ignore"]:
+        data["validate"] = {"skip": {}, "ignore": []}
+    import yaml  # noqa: PLC0415
+
+    text = MANIFEST_HEADER + yaml.safe_dump(data, sort_keys=False, allow_unicode=False, width=100)
+    (project_dir / MANIFEST).write_text(text, encoding="utf-8")
+
+
+def read_manifest(project_dir: Path, *, catalog: str | None = None) -> Manifest:
+    """The project's answers file; its catalog source resolved (a relative path is relative to
+    the project) or, with ``catalog`` (--catalog), replaced by a moved or mirrored copy."""
+    from mlgolden.catalog import relocate_source, resolve_recorded_source  # noqa: PLC0415
+    from mlgolden.loading import load_model  # noqa: PLC0415
+
+    path = project_dir / MANIFEST
+    if not path.is_file():
+        raise UsageError(f"{project_dir} is not an mlgolden project (no {MANIFEST})")
+    manifest = load_model(Manifest, path, what="answers file")
+    manifest.catalog._as_written = manifest.catalog.source
+    manifest.catalog.source = (
+        relocate_source(catalog) if catalog else resolve_recorded_source(manifest.catalog.source, project_dir)
+    )
+    return manifest

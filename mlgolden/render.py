@@ -15,21 +15,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from mlgolden.answers import Resolved, coerce, derived
-from mlgolden.catalog import Catalog, recorded_source, relocate_source, resolve_recorded_source
+from mlgolden.catalog import Catalog, recorded_source
 from mlgolden.components import derived_context
 from mlgolden.errors import UsageError
 from mlgolden.models import CatalogRef, Manifest, Pattern, PlatformSettings, Scalar
+from mlgolden.project import write_manifest
 
-MANIFEST = ".mlgolden.yml"
 RENDER_LOCK = threading.Lock()
 BUILTIN_EXTENSION = "mlgolden.jinja_ext.GoldenExtension"
-MANIFEST_HEADER = (
-    "# mlgolden answers file: how this project was generated. Change answers with\n"
-    "# `mlgolden upgrade --set KEY=VALUE`; the `validate:` section is yours to edit.\n"
-)
 
 
 def build_context(
@@ -400,27 +394,3 @@ def _refuse_escapes(project_dir: Path) -> None:
     for path in project_dir.rglob("*"):
         if path.is_symlink() and not path.resolve().is_relative_to(root):
             raise UsageError(f"rendered file {path.name} links outside the project; refused")
-
-
-def write_manifest(project_dir: Path, manifest: Manifest) -> None:
-    data = manifest.model_dump(by_alias=True, exclude_none=False)
-    if not data["validate"]["skip"] and not data["validate"]["ignore"]:
-        data["validate"] = {"skip": {}, "ignore": []}
-    text = MANIFEST_HEADER + yaml.safe_dump(data, sort_keys=False, allow_unicode=False, width=100)
-    (project_dir / MANIFEST).write_text(text, encoding="utf-8")
-
-
-def read_manifest(project_dir: Path, *, catalog: str | None = None) -> Manifest:
-    """The project's answers file; its catalog source resolved (a relative path is relative to
-    the project) or, with ``catalog`` (--catalog), replaced by a moved or mirrored copy."""
-    from mlgolden.loading import load_model
-
-    path = project_dir / MANIFEST
-    if not path.is_file():
-        raise UsageError(f"{project_dir} is not an mlgolden project (no {MANIFEST})")
-    manifest = load_model(Manifest, path, what="answers file")
-    manifest.catalog._as_written = manifest.catalog.source
-    manifest.catalog.source = (
-        relocate_source(catalog) if catalog else resolve_recorded_source(manifest.catalog.source, project_dir)
-    )
-    return manifest

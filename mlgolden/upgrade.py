@@ -45,8 +45,14 @@ from mlgolden.errors import Interrupted, MlgoldenError, NotApplied, UsageError
 from mlgolden.locking import repo_lock
 from mlgolden.models import Manifest, PlatformSettings
 from mlgolden.platform import deep_merge, load_platform
-from mlgolden.project import Location, find_project, open_recorded_catalog, recorded_platform, render_answers
-from mlgolden.render import read_manifest
+from mlgolden.project import (
+    Location,
+    find_project,
+    open_recorded_catalog,
+    read_manifest,
+    recorded_platform,
+    render_answers,
+)
 
 LOCK_NAME = "mlgolden-upgrade.lock"
 

@@ -17,9 +17,10 @@ from mlgolden.checks import REGISTRY, Check
 from mlgolden.checks.base import CheckResult, Context, Finding, Options, Outcome
 from mlgolden.errors import EXIT_FAILED, EXIT_OK, MlgoldenError, UsageError
 from mlgolden.models import Manifest, ValidateConfig
+from mlgolden.project import MANIFEST
 
 FORMATS = ("text", "json", "junit")
-MANIFEST = ".mlgolden.yml"
+
 MAX_WORKERS = 4
 
 
@@ -97,7 +98,7 @@ def project_root(path: Path) -> Path:
 
 def load_manifest(root: Path, catalog: str | None = None) -> tuple[Manifest | None, str | None]:
     """The answers file, or the one-line reason it does not load (reported by the manifest check)."""
-    from mlgolden.render import read_manifest  # noqa: PLC0415
+    from mlgolden.project import read_manifest  # noqa: PLC0415
 
     try:
         return read_manifest(root, catalog=catalog), None

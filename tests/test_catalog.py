@@ -9,7 +9,7 @@ import yaml
 
 from mlgolden.catalog import open_catalog
 from mlgolden.errors import UsageError
-from mlgolden.render import MANIFEST
+from mlgolden.project import MANIFEST
 from tests.helpers import copy_builtin_catalog, git_save
 
 

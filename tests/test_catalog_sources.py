@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mlgolden.render import MANIFEST
+from mlgolden.project import MANIFEST
 from tests.helpers import copy_builtin_catalog, git, git_save
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mlgolden.render import MANIFEST
+from mlgolden.project import MANIFEST
 from tests.helpers import MATRIX, PATTERNS, git, listing, matrix_id, snapshot
 
 GOLDEN = Path(__file__).parent / "data" / "golden"

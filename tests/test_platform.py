@@ -11,7 +11,7 @@ import yaml
 from mlgolden.catalog import open_catalog
 from mlgolden.errors import UsageError
 from mlgolden.platform import load_platform
-from mlgolden.render import MANIFEST
+from mlgolden.project import MANIFEST
 from mlgolden.stores import feast_schemas
 from tests.helpers import listing
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from mlgolden.checks.base import Context, Outcome
 from mlgolden.errors import MlgoldenError
+from mlgolden.project import MANIFEST as FILE
 
 ID = "drift"
-FILE = ".mlgolden.yml"
 
 
 def run(ctx: Context, out: Outcome) -> None:

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from mlgolden.checks.base import Context, Outcome
 from mlgolden.errors import MlgoldenError
+from mlgolden.project import MANIFEST as FILE
 
 ID = "manifest"
-FILE = ".mlgolden.yml"
+
 SCHEMA_VERSIONS = {1}
 
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from mlgolden.checks.base import Context, Outcome
 from mlgolden.errors import MlgoldenError
+from mlgolden.project import MANIFEST
 
 ID = "structure"
-MANIFEST = ".mlgolden.yml"
 
 
 def run(ctx: Context, out: Outcome) -> None:
