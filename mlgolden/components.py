@@ -32,6 +32,7 @@ class Provided:
     component: str
     provision: Provision
     entrypoint: list[str] | None
+    output: list[str] | None = None  # a job's command printing what it wrote, filled in
 
     @property
     def port(self) -> int | None:
@@ -47,7 +48,9 @@ class Provided:
 
     def as_context(self) -> dict[str, Any]:
         facts = self.provision.model_dump()
-        facts.update(component=self.component, entrypoint=self.entrypoint, ready=self.ready)
+        facts.update(
+            component=self.component, entrypoint=self.entrypoint, output=self.output, ready=self.ready
+        )
         return facts
 
 
@@ -96,7 +99,8 @@ def stack(spec: CatalogSpec, components: list[str], names: dict[str, str]) -> St
         for capability, provision in spec.components[component].provides.items():
             values = {**names, "port": str(provision.port or "")}
             entry = [_fill(arg, values) for arg in provision.entrypoint] if provision.entrypoint else None
-            provisions.setdefault(capability, Provided(capability, component, provision, entry))
+            output = [_fill(arg, values) for arg in provision.output] if provision.output else None
+            provisions.setdefault(capability, Provided(capability, component, provision, entry, output))
     return Stack(provisions)
 
 

@@ -104,12 +104,14 @@ class Provision(Strict):
     health: str | None = None  # liveness path on the port
     ready: str | None = None  # readiness path on the port (default: the health path)
     files: list[str] = []  # project files outside the package that the image needs (copied in)
-    output: str | None = None  # a job: the file its entrypoint writes (the smoke test reads it)
+    # a job: the command that prints, as CSV, what its entrypoint wrote (the smoke test runs it
+    # after the entrypoint); same placeholders as the entrypoint
+    output: list[str] | None = Field(default=None, min_length=1)
     output_columns: list[str] = []  # a job: columns the output's header must hold
 
     @model_validator(mode="after")
     def _consistent(self) -> Provision:
-        for arg in self.entrypoint or []:
+        for arg in [*(self.entrypoint or []), *(self.output or [])]:
             unknown = set(PLACEHOLDER.findall(arg)) - ENTRYPOINT_PLACEHOLDERS
             if unknown:
                 raise ValueError(

@@ -11,9 +11,11 @@ then smoke-tested, the container removed and the image deleted afterwards:
 - **a server** (a component providing a port, like `service` or `streamlit`): the container
   starts and `GET <health path>` on its port answers 200 (`/healthz` on 8080, `/_stcore/health` on
   8501 in the built-in catalog).
-- **a job with an output** (like `batch`): the image's entrypoint runs and writes its declared
-  output with the declared columns (the built-in job scores the sample input of 2026-01-01 and
-  writes predictions with `customer_id` and `churn_probability`).
+- **a job with an output** (like `batch`): the image's entrypoint runs, then the job's declared
+  output command prints what it wrote, which must hold the declared columns (the built-in job
+  scores the sample input of 2026-01-01 into the local warehouse, and `python -m
+  <package>.batch show --date 2026-01-01` prints those rows with `customer_id` and
+  `churn_probability`).
 
 Ports, paths, entrypoints and outputs are the catalog's declarations (`provides:` of the
 components in catalog.yml), the same the templates render from.
@@ -157,8 +159,8 @@ def _probe(out: Outcome, client, tag: str, port: int, path: str) -> None:
 
 
 def _job(out: Outcome, client, tag: str, job: Provided) -> None:
-    output = str(job.provision.output)
-    script = f"{shlex.join(job.entrypoint or [])} && head -n 3 {shlex.quote(output)}"
+    output = shlex.join(job.output or [])
+    script = f"{shlex.join(job.entrypoint or [])} && {output} | head -n 3"
     container = client.containers.run(tag, ["sh", "-c", script], detach=True)
     try:
         status = container.wait(timeout=600).get("StatusCode")
@@ -171,12 +173,12 @@ def _job(out: Outcome, client, tag: str, job: Provided) -> None:
         tail = " | ".join(logs.strip().splitlines()[-3:])
         out.error(
             f"smoke test failed: the {job.capability} of component {job.component!r} (exit "
-            f"{status}) wrote no {', '.join(columns) or 'output'} to {output}; output: {tail}",
+            f"{status}) wrote no {', '.join(columns) or 'output'} that `{output}` shows; output: {tail}",
             "Dockerfile",
             rule="smoke-test",
         )
     else:
-        out.note(f"the {job.capability} of component {job.component!r} ran and wrote {output}")
+        out.note(f"the {job.capability} of component {job.component!r} ran; `{output}` shows what it wrote")
 
 
 def _remove_image(client, tag: str) -> None:

@@ -13,8 +13,8 @@ import csv
 import io
 import json
 import re
+import shlex
 import subprocess
-import tarfile
 import time
 
 import pytest
@@ -189,27 +189,29 @@ def test_streamlit_image_answers_health(project, built_image, docker):
 @pytest.mark.docker
 @pytest.mark.parametrize("project", matrix_params("batch"), indirect=True)
 def test_batch_image_scores_the_sample(project, built_image, docker, tmp_path):
-    """The image's default command scores the sample input of its date into the predictions
-    folder: one row per input customer, with the contract's columns."""
+    """The image's default command scores the sample input of its date into the local warehouse
+    (a SQLite table inside the container): one row per input customer, with the contract's
+    columns, as `batch show` prints them."""
     assert_golden_image(docker, built_image, project)
-    name = "mlgolden-ci-" + project.id.replace("=", "-")
-    out = "/app/data/output/predictions/date=2026-01-01/predictions.csv"
-    subprocess.run([docker, "rm", "-f", name], capture_output=True, env=tool_env())
-    try:
-        proc = run([docker, "run", "--name", name, "--network", "none", built_image], timeout=300)
-        assert "2026-01-01" in proc.stdout + proc.stderr
-        copied = subprocess.run(
-            [docker, "cp", f"{name}:{out}", "-"], capture_output=True, env=tool_env(), timeout=60
-        )
-        assert copied.returncode == 0, f"no {out} in the container: {copied.stderr.decode()}"
-    finally:
-        subprocess.run([docker, "rm", "-f", name], capture_output=True, env=tool_env())
-    with tarfile.open(fileobj=io.BytesIO(copied.stdout)) as tar:
-        text = tar.extractfile(tar.getmembers()[0]).read().decode()
+    inspected = run([docker, "image", "inspect", "--format", "{{json .Config.Cmd}}", built_image])
+    default = json.loads(inspected.stdout)
+    show = ["python", "-m", f"{project.package}.batch", "show", "--date", "2026-01-01"]
+    script = f"{shlex.join(default)} && {shlex.join(show)}"
+    proc = run([docker, "run", "--rm", "--network", "none", built_image, "sh", "-c", script], timeout=300)
+    assert "2026-01-01" in proc.stdout + proc.stderr
+    text = proc.stdout[proc.stdout.index("run_date,") :]
     rows = list(csv.DictReader(io.StringIO(text)))
     with open(project.path / "data" / "sample" / "score_input_2026-01-01.csv", newline="") as f:
         inputs = list(csv.DictReader(f))
     assert len(rows) == len(inputs) > 0
-    assert list(rows[0]) == ["customer_id", "churn_probability", "prediction", "model_version", "scored_at"]
+    assert list(rows[0]) == [
+        "run_date",
+        "customer_id",
+        "churn_probability",
+        "prediction",
+        "model_version",
+        "scored_at",
+    ]
+    assert {r["run_date"] for r in rows} == {"2026-01-01"}
     assert {r["customer_id"] for r in rows} == {r["customer_id"] for r in inputs}
     assert all(0 <= float(r["churn_probability"]) <= 1 for r in rows)

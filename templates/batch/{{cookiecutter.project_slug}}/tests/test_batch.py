@@ -3,6 +3,7 @@ to the environment's warehouse (local: a SQLite table), replacing the date's row
 
 from __future__ import annotations
 
+import io
 import sqlite3
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -87,6 +88,27 @@ def test_score_cli_trains_scores_and_writes_predictions(
     check_predictions(predictions, inputs["customer_id"].tolist(), model.load().version)
     assert set(predictions["run_date"]) == {"2026-01-01"}
     assert not (tmp_path / "data" / "output").exists(), "nothing is written as a file in the pod"
+
+
+def test_show_prints_what_a_run_wrote_as_csv(
+    score_input: Path,
+    sample_csv: Path,
+    isolated_model_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    table = ["--table", "scores.churn"]
+    assert batch.main(["show", "--date", "2026-01-01", *table]) == 1  # nothing written yet
+    assert "error:" in capsys.readouterr().err
+    argv = ["score", "--date", "2026-01-01", "--input", str(score_input)]
+    assert batch.main([*argv, "--customers", str(sample_csv), *table]) == 0
+    capsys.readouterr()
+
+    assert batch.main(["show", "--date", "2026-01-01", *table]) == 0
+
+    shown = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    assert sorted(shown["customer_id"]) == sorted(pd.read_csv(score_input)["customer_id"])
+    assert set(shown["run_date"]) == {"2026-01-01"}
+    assert batch.main(["show", "--date", "2026-01-02", *table]) == 1  # no rows for that date
 
 
 def test_without_an_input_it_scores_the_latest_features_known_by_the_date(

@@ -2,6 +2,7 @@
 
     python -m {{ cookiecutter.package_name }}.batch score --date 2026-01-01
         [--input PATH] [--customers PATH] [--table DATASET.TABLE]
+    python -m {{ cookiecutter.package_name }}.batch show --date 2026-01-01 [--table DATASET.TABLE]
 
 What it scores, first found:
 1. --input: a CSV with `customer_id` and the model's feature columns;
@@ -120,6 +121,17 @@ def iso_date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-01-01") from None
 
 
+def show(day: date, table: str | None = None) -> int:
+    """Print `day`'s rows of the warehouse table as CSV (header first): what a run wrote."""
+    try:
+        frame = warehouse.read(table or output_table(), day)
+    except (ValueError, environment.ConfigError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    frame.to_csv(sys.stdout, index=False)
+    return 0 if len(frame) else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog=f"python -m {__package__}.batch", description="Score the customers of one date."
@@ -134,7 +146,12 @@ def main(argv: list[str] | None = None) -> int:
     score_cmd.add_argument(
         "--customers", type=Path, default=DEFAULT_DATA, help="customer table (training, snapshot)"
     )
+    show_cmd = commands.add_parser("show", help="print one date's predictions as CSV")
+    show_cmd.add_argument("--date", type=iso_date, required=True, help="YYYY-MM-DD")
+    show_cmd.add_argument("--table", help="dataset.table (default: as for score)")
     args = parser.parse_args(argv)
+    if args.command == "show":
+        return show(args.date, args.table)
 
     try:
         result = run(args.date, args.input, args.customers, table=args.table)

@@ -1,6 +1,7 @@
 """Write one run's predictions to the environment's warehouse, idempotently per run date.
 
     write(predictions, table="predictions.scores", run_date=date(2026, 1, 1)) -> rows written
+    read(table="predictions.scores", run_date=date(2026, 1, 1)) -> that date's rows
 
 The warehouse is the environment's (see environment.py): ``sqlite`` (local: a table in a SQLite
 database file, e.g. data/warehouse.db), ``postgres`` (schema ``dataset``, table ``table``) or
@@ -122,3 +123,42 @@ def _write_bigquery(
     # The date's partition is replaced whole by one load job: a re-run replaces, never appends.
     destination = f"{config['project']}.{dataset}.{table}${run_date:%Y%m%d}"
     client.load_table_from_dataframe(data, destination, job_config=job_config).result()
+
+
+def read(table: str, run_date: date, config: dict[str, Any] | None = None) -> pd.DataFrame:
+    """``run_date``'s rows of ``table`` (sqlite and postgres; BigQuery is read in BigQuery)."""
+    config = config or environment.warehouse()
+    dataset, name = split_table(table)
+    kind = config["type"]
+    if kind == "sqlite":
+        path = Path(config["path"])
+        if not path.is_file():
+            raise ValueError(f"no warehouse at {path}: nothing was written yet")
+        with sqlite3.connect(path) as db:
+            query = f'SELECT * FROM "{dataset}.{name}" WHERE run_date = ? ORDER BY customer_id'
+            frame = pd.read_sql_query(query, db, params=(run_date.isoformat(),))
+        db.close()
+        return frame
+    if kind == "postgres":
+        import psycopg2  # in the image with Feast's postgres support
+
+        connection = psycopg2.connect(
+            host=config["host"],
+            port=int(config.get("port", 5432)),
+            dbname=config["database"],
+            user=config["user"],
+            password=config["password"],
+            sslmode=config.get("sslmode", "prefer"),
+            connect_timeout=10,
+        )
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f'SELECT * FROM "{dataset}"."{name}" WHERE run_date = %s ORDER BY customer_id',
+                    (run_date,),
+                )
+                names = [column[0] for column in cursor.description]
+                return pd.DataFrame(cursor.fetchall(), columns=names)
+        finally:
+            connection.close()
+    raise ValueError(f"reading a {kind} warehouse is done in {kind} itself, not here")
