@@ -284,7 +284,14 @@ def export_tree(repo: str | Path, commit: str, dest: Path) -> None:
     if status != 0:
         raise OperationError(f"cannot read {commit} from {repo}: {err.decode(errors='replace').strip()}")
     with tarfile.open(fileobj=io.BytesIO(out)) as archive:
-        archive.extractall(dest, filter="data")
+        try:
+            archive.extractall(dest, filter="data")
+        except tarfile.FilterError as exc:  # an absolute symlink, or one climbing out of the tree
+            member = exc.tarinfo
+            what = f"a symlink to {member.linkname}" if member.issym() else "a path"
+            raise UsageError(
+                f"catalog {repo}: {member.name} is {what} outside the project and the catalog; refused"
+            ) from None
 
 
 # --- working trees and upgrades ----------------------------------------------------------------

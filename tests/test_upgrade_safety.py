@@ -425,3 +425,46 @@ def test_catalog_local_jinja_extension_works_under_trust_and_is_refused_without(
     assert broken.code == 2 and "Missing" in broken.err, broken.out + broken.err
     assert len(broken.err.strip().splitlines()) == 1
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_dangling_symlinks_are_kept_and_links_out_of_the_project_refused_before_anything(
+    cli, tmp_path, catalog
+):
+    (catalog / B / "docs").mkdir()
+    (catalog / B / "docs/missing.link").symlink_to("../not-rendered.txt")  # dangling, inside
+    (catalog / B / "build.link").symlink_to("build/output.txt")  # the build makes it later
+    git_save(catalog, "dangling links", tag="v1.3.0")
+    old = new_project(cli, catalog, tmp_path / "old", "--trust")
+    result = cli("upgrade", str(old), "--ref", "v1.3.0", "--trust")
+    assert result.code == 0, result.out + result.err
+    fresh = new_project(cli, catalog, tmp_path / "fresh", "--ref", "v1.3.0", "--trust")
+    for proj in (old, fresh):
+        assert os.readlink(proj / "docs/missing.link") == "../not-rendered.txt"
+        assert os.readlink(proj / "build.link") == "build/output.txt"
+        assert git(proj, "ls-files", "-s", "build.link").startswith("120000")
+        assert git(proj, "status", "--porcelain") == ""
+    escapes = {
+        "relative": {"escape.link": "../../outside.txt"},
+        "absolute": {"escape.link": "/etc/hostname"},
+        "through another link": {"up/here.link": "..", "escape.link": "up/here.link/../x"},
+        "dangling, outside": {"escape.link": "../no-such-dir/x"},
+    }
+    for number, (kind, links) in enumerate(escapes.items(), start=4):
+        for link in ("escape.link", "up/here.link"):
+            if (catalog / B / link).is_symlink():
+                (catalog / B / link).unlink()
+        for link, target in links.items():
+            (catalog / B / link).parent.mkdir(exist_ok=True)
+            (catalog / B / link).symlink_to(target)
+        tag = f"v1.{number}.0"
+        git_save(catalog, kind, tag=tag)
+        before = state(old)
+        refused = cli("upgrade", str(old), "--ref", tag, "--trust")
+        assert refused.code == 2 and "outside the project" in refused.err, (kind, refused.out + refused.err)
+        assert len(refused.err.strip().splitlines()) == 1, kind
+        assert state(old) == before, kind
+        out = tmp_path / f"refused-{number}"
+        new = cli("new", "--no-input", "--catalog", str(catalog), "--ref", tag, "--pattern", "alpha",
+                  "--output-dir", str(out), "--trust")  # fmt: skip
+        assert new.code == 2 and "outside the project" in new.err, (kind, new.out + new.err)
+        assert not out.exists() or not any(out.iterdir()), kind
