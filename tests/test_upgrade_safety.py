@@ -468,3 +468,26 @@ def test_dangling_symlinks_are_kept_and_links_out_of_the_project_refused_before_
                   "--output-dir", str(out), "--trust")  # fmt: skip
         assert new.code == 2 and "outside the project" in new.err, (kind, new.out + new.err)
         assert not out.exists() or not any(out.iterdir()), kind
+
+
+def test_monorepo_gitignore_above_the_project_keeps_rendered_files_out(cli, tmp_path, catalog):
+    """`git add` in a monorepo obeys the .gitignore files above the project too (the repository's
+    top, the folders between): an upgrade commits the rendered files they ignore no more than
+    the team's own `git add --all` would."""
+    mono = tmp_path / "mono"
+    build_file_tree(mono, {".gitignore": "*.log\n", "services/.gitignore": "scratch/\n"})
+    proj = new_project(cli, catalog, tmp_path / "gen" / "churn")  # as deep as services/churn
+    shutil.copytree(proj, mono / "services/churn", ignore=shutil.ignore_patterns(".git"))
+    git_save(mono, "monorepo")
+    churn = mono / "services/churn"
+    files = {B + "debug.log": "rendered log\n", B + "scratch/tmp.txt": "scratch\n", B + "notes.txt": "kept\n"}
+    release(catalog, "v1.3.0", files)
+    release(catalog, "v1.4.0", {B + "debug.log": "changed log\n", B + "notes.txt": "kept, changed\n"})
+    for tag in ("v1.3.0", "v1.4.0"):
+        result = cli("upgrade", str(churn), "--ref", tag)
+        assert result.code == 0, result.out + result.err
+        tracked = git(mono, "ls-files").split()
+        assert "services/churn/notes.txt" in tracked
+        assert "services/churn/debug.log" not in tracked and "services/churn/scratch/tmp.txt" not in tracked
+        assert git(mono, "status", "--porcelain") == ""
+    assert (churn / "notes.txt").read_text() == "kept, changed\n"
