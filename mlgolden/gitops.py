@@ -226,22 +226,31 @@ def ignored_files(folder: Path, paths: list[str]) -> dict[str, str]:
     if not paths:
         return {}
     with tempfile.TemporaryDirectory(prefix="mlgolden-ignore-") as tmp:
-        # check-ignore takes path names, not pathspecs, and refuses the literal-pathspec switch
-        env = {"GIT_LITERAL_PATHSPECS": "0"}
+        env = {}
         if not is_repo(folder):
             run(tmp, "init", "--quiet", "--bare")
             env |= {"GIT_DIR": tmp, "GIT_WORK_TREE": str(folder)}
-        args = ["check-ignore", "--no-index", "--verbose", "-z", "--stdin"]
-        result = run(folder, *args, env=env, check=False, stdin="\0".join(paths) + "\0")
+        rules = _ignore_rules(folder, paths, env=env, no_index=True)
+    return {path: f"{source}:{line}: {pattern}" for path, (source, line, pattern) in rules.items()}
+
+
+def _ignore_rules(
+    cwd: Path, paths: list[str], *, env: dict[str, str] | None = None, no_index: bool = False
+) -> dict[str, tuple[str, str, str]]:
+    """``git check-ignore`` of ``paths``: path -> (file, line, pattern) of the rule that hides it.
+    check-ignore takes path names, not pathspecs, and refuses the literal-pathspec switch."""
+    args = ["check-ignore", *(["--no-index"] if no_index else []), "--verbose", "-z", "--stdin"]
+    env = {**(env or {}), "GIT_LITERAL_PATHSPECS": "0"}
+    result = run(cwd, *args, env=env, check=False, stdin="".join(f"{p}\0" for p in paths))
     if result.status not in (0, 1):
-        raise OperationError(f"git check-ignore failed in {folder}: {result.stderr.strip()}")
+        raise OperationError(f"git check-ignore failed in {cwd}: {result.stderr.strip()}")
     fields = result.stdout.split("\0")
-    hidden = {}
+    rules = {}
     for i in range(0, len(fields) - 3, 4):
         source, line, pattern, path = fields[i : i + 4]
         if pattern and not pattern.startswith("!"):
-            hidden[path] = f"{source}:{line}: {pattern}"
-    return hidden
+            rules[path] = (source, line, pattern)
+    return rules
 
 
 def snapshot_worktree(repo: Path) -> str:
@@ -284,7 +293,14 @@ def export_tree(repo: str | Path, commit: str, dest: Path) -> None:
     if status != 0:
         raise OperationError(f"cannot read {commit} from {repo}: {err.decode(errors='replace').strip()}")
     with tarfile.open(fileobj=io.BytesIO(out)) as archive:
-        archive.extractall(dest, filter="data")
+        try:
+            archive.extractall(dest, filter="data")
+        except tarfile.FilterError as exc:  # an absolute symlink, or one climbing out of the tree
+            member = exc.tarinfo
+            what = f"a symlink to {member.linkname}" if member.issym() else "a path"
+            raise UsageError(
+                f"catalog {repo}: {member.name} is {what} outside the project and the catalog; refused"
+            ) from None
 
 
 # --- working trees and upgrades ----------------------------------------------------------------
@@ -352,12 +368,30 @@ def tree_of_directory(repo: Path, directory: Path, index_file: Path, prefix: str
     env = {"GIT_INDEX_FILE": str(index_file), "GIT_WORK_TREE": str(directory)}
     index_file.unlink(missing_ok=True)
     _add_all(directory, env, repo)
+    if prefix:
+        _unstage_ignored_above(repo, prefix, env)
     tree = run(repo, "write-tree", env=env).stdout.strip()
     if not prefix:
         return tree
     index_file.unlink(missing_ok=True)
     run(repo, "read-tree", f"--prefix={prefix}/", "--end-of-options", tree, env=env)
     return run(repo, "write-tree", env=env).stdout.strip()
+
+
+def _unstage_ignored_above(repo: Path, prefix: str, env: dict[str, str]) -> None:
+    """Drop from the rendered index (``env``) what the .gitignore files above the project folder
+    ``prefix`` hide — the repository's top, the folders between — as the team's `git add` in the
+    monorepo would; files the repository tracks there stay, as they would for `git add`."""
+    staged = [p for p in run(repo, "ls-files", "-z", env=env).stdout.split("\0") if p]
+    if not staged:
+        return
+    # the real work tree and index: files the repository tracks are never ignored
+    rules = _ignore_rules(repo, [f"{prefix}/{path}" for path in staged])
+    inside = f"{prefix}/"  # the project's own .gitignore files were applied by `git add`
+    hidden = [path.removeprefix(inside) for path, rule in rules.items() if not rule[0].startswith(inside)]
+    if hidden:
+        stdin = "".join(f"{path}\0" for path in hidden)
+        run(repo, "update-index", "--force-remove", "-z", "--stdin", env=env, stdin=stdin)
 
 
 def commit_tree(repo: Path, tree: str, message: str, parent: str | None = None, sign: bool = False) -> str:

@@ -165,8 +165,8 @@ def _render_components(catalog: Catalog, pattern: Pattern, context: dict, parent
     _refuse_untrusted_code(catalog, pattern)
     values = context["cookiecutter"]
     env_class = template_environment(catalog.trusted)
-    cache = _compiled_templates([env_class.__name__, *values["_extensions"]])
-    env = env_class(context=context, keep_trailing_newline=True, bytecode_cache=cache)
+    env, local_sources = _load_environment(catalog, pattern, env_class, context)
+    env.bytecode_cache = _compiled_templates([env_class.__name__, *values["_extensions"], *local_sources])
     plan: dict[str, _Entry] = {}
     for component in pattern.components:
         for entry in _plan_component(catalog, component, env, context):
@@ -185,6 +185,46 @@ def _render_components(catalog: Catalog, pattern: Pattern, context: dict, parent
     _write_plan(project_dir, plan)
     for template_dir in hooks:
         _run_hook(template_dir, "post_gen_project", project_dir, context)
+
+
+def _load_environment(catalog: Catalog, pattern: Pattern, env_class, context: dict) -> tuple[Any, list[str]]:
+    """The Jinja environment with the catalog's extensions loaded, and a digest of each
+    catalog-local extension module's source (its compiled templates are cached apart).
+
+    A trusted catalog may ship its extension modules, as a cookiecutter template does
+    (``local_extensions.py``): next to ``catalog.yml`` or in a component's folder. They are
+    imported from this catalog version and forgotten afterwards, so the base and the target of an
+    upgrade each load their own; imports change the process's ``sys.path`` and ``sys.modules``,
+    hence the lock (a fleet renders in threads)."""
+    import hashlib  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    from cookiecutter.exceptions import UnknownExtension  # noqa: PLC0415
+
+    tops = {name.split(".")[0] for name in catalog.spec.extensions} if catalog.trusted else set()
+    folders = [str(catalog.root), *(str(catalog.template_dir(c)) for c in pattern.components)] if tops else []
+    with RENDER_LOCK:
+        known = set(sys.modules)
+        sys.path[:0] = folders
+        try:
+            env = env_class(context=context, keep_trailing_newline=True)
+        except UnknownExtension as exc:
+            raise UsageError(f"catalog {catalog.source}: {exc}") from None
+        except Exception as exc:  # noqa: BLE001 - an extension module may raise anything
+            raise UsageError(
+                f"catalog {catalog.source}: loading its Jinja extensions failed: {type(exc).__name__}: {exc}"
+            ) from None
+        finally:
+            del sys.path[: len(folders)]
+            local = []
+            for name in sorted(set(sys.modules) - known):
+                if name.split(".")[0] not in tops:
+                    continue
+                source = getattr(sys.modules[name], "__file__", None) or ""
+                if source and Path(source).resolve().is_relative_to(catalog.root.resolve()):
+                    local.append(hashlib.sha256(Path(source).read_bytes()).hexdigest())
+                    del sys.modules[name]
+    return env, sorted(local)
 
 
 @dataclass
