@@ -176,6 +176,47 @@ def test_fleet_upgrade_does_not_run_a_catalog_named_by_a_repository(cli, root, h
     assert git(project, "status", "--porcelain") == ""
 
 
+# --- validate runs nothing from the repository ------------------------------------------------------
+
+AST_TRANSFORM = """\
+import org.codehaus.groovy.ast.ASTNode
+import org.codehaus.groovy.control.CompilePhase
+import org.codehaus.groovy.control.SourceUnit
+import org.codehaus.groovy.transform.ASTTransformation
+import org.codehaus.groovy.transform.GroovyASTTransformation
+
+@GroovyASTTransformation(phase = CompilePhase.CONVERSION)
+class Pwn implements ASTTransformation {
+    void visit(ASTNode[] nodes, SourceUnit source) { new File('MARKER').text = 'ran' }
+}
+"""
+
+
+def test_the_jenkinsfile_compile_runs_no_groovy_from_the_repository(cli, root):
+    """A global AST transformation committed to the repository (its service file, its class and
+    its source) runs during any Groovy compile that has the repository on its class path."""
+    from tests.helpers import require_tool, validate_only
+
+    groovyc = require_tool("groovyc", hint="apt-get install groovy")
+    marker = root / "outside" / "pwned"
+    assert cli("new", "--no-input", "--output-dir", str(root / "out")).code == 0
+    project = root / "out" / "churn-model"
+    build = root / "build"
+    build.mkdir()
+    (build / "Pwn.groovy").write_text(AST_TRANSFORM.replace("MARKER", str(marker)))
+    subprocess.run([groovyc, "Pwn.groovy"], cwd=build, check=True, capture_output=True, timeout=300)
+    for name in ("Pwn.groovy", "Pwn.class"):
+        (project / name).write_bytes((build / name).read_bytes())
+    services = project / "META-INF" / "services" / "org.codehaus.groovy.transform.ASTTransformation"
+    services.parent.mkdir(parents=True)
+    services.write_text("Pwn\n")
+    git(project, "add", "-A")
+    git(project, "commit", "--quiet", "-m", "pull request: a Groovy AST transformation")
+    (result,) = validate_only(project, "jenkins").results
+    assert "Jenkinsfile compiles with Groovy" in result.notes, result  # the compile did run
+    assert not marker.exists()
+
+
 # --- trust: normalised sources, and only what the trusted repository publishes --------------------
 
 
