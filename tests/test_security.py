@@ -339,6 +339,73 @@ def test_alias_bombs_are_refused_in_answers_files(cli, root):
     assert result.code == 1 and "aliases" in result.out
 
 
+# --- platform settings that land in generated files are one line --------------------------------
+
+PLATFORM_STRINGS = {  # dotted key -> the key the error names
+    "base_images.cpu": "base_images.cpu",
+    "base_images.gpu": "base_images.gpu",
+    "registry": "registry",
+    "environments.dev.image_registry": "environments.dev.image_registry",
+    "terraform.state_bucket": "terraform.state_bucket",
+    "terraform.state_prefix": "terraform.state_prefix",
+    "airflow.namespace": "airflow.namespace",
+    "jenkins.agent_label": "jenkins.agent_label",
+    "jenkins.credentials.registry": "jenkins.credentials",
+    "airflow.connections.gcp": "airflow.connections",
+    "secrets.model_registry_token": "secrets",
+    "environments.dev.feature_store.online_store.namespace": "environments.dev.feature_store.online_store",
+}
+
+
+@pytest.mark.parametrize("bad", ["\nRUN touch /tmp/pwned", "\r", "\x1b[31m", "\x00", "\u2028"])
+@pytest.mark.parametrize("key", PLATFORM_STRINGS, ids=PLATFORM_STRINGS)
+def test_platform_strings_with_control_characters_are_refused(cli, root, key, bad):
+    import yaml
+
+    from mlgolden.catalog import builtin_root
+
+    value = yaml.safe_load((builtin_root() / "platform.yml").read_text())
+    for part in key.split("."):
+        value = value[part]
+    override: dict = {}
+    node = override
+    *parents, last = key.split(".")
+    for part in parents:
+        node = node.setdefault(part, {})
+    node[last] = f"{value}{bad}"
+    _refused_platform(cli, root, override, PLATFORM_STRINGS[key])
+
+
+BARE_SETTINGS = {  # written unquoted into a Makefile, a Dockerfile's FROM, a shell line
+    "registry": "localhost:5000/$(shell touch pwned)",
+    "base_images": {"cpu": "python:{python_version} AS x"},
+    "environments": {"prod": {"image_registry": "reg.io/`touch pwned`"}},
+    "terraform": {"state_bucket": 'b"; x = "'},
+    "airflow": {"namespace": "ml jobs"},
+}
+
+
+@pytest.mark.parametrize("key", BARE_SETTINGS)
+def test_platform_values_written_bare_keep_to_their_alphabet(cli, root, key):
+    value = BARE_SETTINGS[key]
+    shown = key
+    while isinstance(value, dict):
+        ((sub, value),) = value.items()
+        shown += f".{sub}"
+    _refused_platform(cli, root, {key: BARE_SETTINGS[key]}, shown)
+
+
+def _refused_platform(cli, root: Path, override: dict, key: str) -> None:
+    import yaml
+
+    platform = root / "platform.yml"
+    platform.write_text(yaml.safe_dump(override))
+    args = ("new", "--no-input", "--output-dir", str(root / "out"), "--platform", str(platform))
+    line = _one_error(cli(*args))
+    assert str(platform) in line and f" {key}: " in line, line
+    assert listing(root / "out") == [] and listing(root / "outside") == []
+
+
 # --- locks -----------------------------------------------------------------------------------------
 
 
