@@ -541,3 +541,54 @@ def test_a_binary_repos_file_is_one_error_line(cli, root):
     repos = root / "fleet.txt"
     repos.write_bytes(b"\xff\xfe\x00\x01binary")
     assert "not a UTF-8 text file" in _one_error(cli("upgrade", "--repos", str(repos)))
+
+
+@pytest.mark.parametrize("setting", ["registry", "airflow.retries", "jenkins.credentials"])
+def test_choices_from_a_platform_value_that_is_not_a_list_is_one_error_line(cli, root, setting):
+    catalog = copy_builtin_catalog(root / "catalog")
+    text = (catalog / "catalog.yml").read_text()
+    assert "choices_from: python.supported" in text
+    (catalog / "catalog.yml").write_text(text.replace("python.supported", setting, 1))
+    line = _one_error(_new(cli, root, catalog))
+    assert "choices_from" in line and setting in line, line
+    assert listing(root / "out") == []
+
+
+def test_an_unwritable_home_with_a_git_catalog_is_one_error_line(cli, root, monkeypatch):
+    catalog = copy_builtin_catalog(root / "catalog")
+    git_save(catalog, tag="v9.0.0")
+    blocker = root / "not-a-folder"
+    blocker.write_text("")  # HOME below a file: no user (root included) can create the cache there
+    monkeypatch.setenv("HOME", str(blocker / "home"))
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    line = _one_error(_new(cli, root, f"file://{catalog}"))
+    assert "catalog cache" in line, line
+    assert listing(root / "out") == [] and listing(root / "outside") == []
+
+
+@pytest.mark.parametrize("trust", [(), ("--trust",)], ids=["untrusted", "trusted"])
+def test_a_git_catalog_holding_an_absolute_symlink_is_one_error_line(cli, root, trust):
+    catalog = copy_builtin_catalog(root / "catalog")
+    (catalog / BASE / "passwd").symlink_to("/etc/passwd")
+    git_save(catalog, tag="v9.0.0")
+    line = _one_error(_new(cli, root, catalog, *trust))
+    assert "absolute" in line, line
+    assert listing(root / "out") == [] and listing(root / "outside") == []
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("upgrade", "--jobs", "0"),
+        ("upgrade", "--repos", "FLEET", "--jobs", "0"),
+        ("catalog", "test", "-j", "0"),
+        ("catalog", "release", "9.0.0", "--jobs", "-1"),
+    ],
+    ids=["upgrade", "fleet", "catalog-test", "catalog-release"],
+)
+def test_jobs_zero_is_one_error_line(cli, root, args):
+    fleet = root / "fleet.txt"
+    fleet.write_text(f"{root / 'out'}\n")
+    line = _one_error(cli(*(str(fleet) if a == "FLEET" else a for a in args)))
+    assert re.search(r"error: (--jobs|-j): .*greater than or equal to 1", line), line
+    assert listing(root / "out") == []
