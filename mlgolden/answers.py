@@ -203,10 +203,22 @@ def questions_for(shared: list[Question], pattern: Pattern, platform: PlatformSe
             default = pattern.defaults[question.id]
         choices = question.choices
         if question.choices_from:
-            choices = list(lookup(platform, question.choices_from))
+            choices = _choices_from(platform, question)
         when = {**(question.when or {}), **pattern.when.get(question.id, {})} or None
         resolved.append(Resolved(question, default, choices, when))
     return _dependencies_first(resolved)
+
+
+def _choices_from(platform: PlatformSettings | dict, question: Question) -> list:
+    """The platform list a question's ``choices_from`` names; anything but a non-empty list of
+    scalars is a catalog error."""
+    value = lookup(platform, question.choices_from or "")
+    if not (isinstance(value, list) and value and all(isinstance(v, Scalar) for v in value)):
+        raise UsageError(
+            f"question {question.id!r}: choices_from {question.choices_from!r} must name a non-empty list "
+            f"of values in the platform settings, not a {type(value).__name__}"
+        )
+    return list(value)
 
 
 def _dependencies_first(items: list[Resolved]) -> list[Resolved]:

@@ -197,7 +197,13 @@ def mirror(url: str, cache_dir: Path) -> Path:
 
     dest = cache_dir / (hashlib.sha256(url.encode()).hexdigest()[:16] + ".git")
     if not dest.exists():
-        cache_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UsageError(
+                f"cannot create the catalog cache {cache_dir}: {exc.strerror}",
+                hint="make HOME writable or set XDG_CACHE_HOME to a writable folder",
+            ) from None
         result = run(cache_dir, "clone", "--quiet", "--mirror", "--", url, str(dest), check=False)
         if not result.ok:
             raise UsageError(f"cannot clone catalog {url}: {result.stderr.strip().splitlines()[-1:]}")
@@ -299,7 +305,9 @@ def export_tree(repo: str | Path, commit: str, dest: Path) -> None:
             member = exc.tarinfo
             what = f"a symlink to {member.linkname}" if member.issym() else "a path"
             raise UsageError(
-                f"catalog {repo}: {member.name} is {what} outside the project and the catalog; refused"
+                f"catalog {repo} at {commit[:12]}: {member.name} is {what} outside the project and "
+                "the catalog; refused",
+                hint="a catalog's symlinks must stay inside it and be relative",
             ) from None
 
 

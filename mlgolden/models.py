@@ -7,9 +7,17 @@ models with ``extra="forbid"`` so that a typo fails at load time, with its locat
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    field_validator,
+    model_validator,
+)
 
 Scalar = str | bool | int
 
@@ -182,8 +190,57 @@ class CatalogSpec(Strict):
 
 # --- platform settings --------------------------------------------------------------------
 
+# Platform settings land in Dockerfiles, Makefiles, HCL, YAML, Groovy and shell. Every string is
+# one line without control characters (a newline in base_images.cpu would add a RUN line), and
+# the values templates write bare (images, registries, buckets, namespaces) keep to their alphabet.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
-class FeastStores(Strict):
+
+def _refuse_control_characters(value: Any, where: str = "") -> None:
+    if isinstance(value, str):
+        if CONTROL_CHARACTERS.search(value):
+            raise ValueError(f"{where}{value!r} holds a control character (platform settings are one line)")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_control_characters(key, where)
+            _refuse_control_characters(item, f"{where}{key}: ")
+    elif isinstance(value, list):
+        for item in value:
+            _refuse_control_characters(item, where)
+
+
+def _setting(pattern: str, shape: str) -> Any:
+    """A platform string that templates write bare: one line, and matching ``pattern``."""
+
+    def check(value: str) -> str:
+        _refuse_control_characters(value)
+        if not re.fullmatch(pattern, value):
+            raise ValueError(f"{value!r} is not {shape}")
+        return value
+
+    return Annotated[str, AfterValidator(check)]
+
+
+Image = _setting(
+    r"[A-Za-z0-9](?:[A-Za-z0-9._:/@+-]|\{python_version\})*", "an image reference (host/name:tag)"
+)
+Registry = _setting(r"[A-Za-z0-9][A-Za-z0-9._:/-]*", "an image registry (host[:port]/path)")
+Bucket = _setting(r"[a-z0-9][a-z0-9._-]*[a-z0-9]", "a bucket name (a-z, 0-9, '.', '_', '-')")
+Prefix = _setting(r"[A-Za-z0-9._-]+(?:/[A-Za-z0-9._-]+)*", "a path prefix (a-z, 0-9, '.', '_', '-', '/')")
+Namespace = _setting(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?", "a Kubernetes namespace (a-z, 0-9, '-')")
+
+
+class PlatformModel(Strict):
+    """A part of the platform settings: no string in it holds a control character."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _one_line(cls, value: Any) -> Any:
+        _refuse_control_characters(value)
+        return value
+
+
+class FeastStores(PlatformModel):
     """Feast's own configuration mappings of one environment, each replaced whole by an override.
 
     Checked against the pinned Feast version's fields when settings are loaded
@@ -194,7 +251,7 @@ class FeastStores(Strict):
     offline_store: dict[str, Any]
 
 
-class Environment(Strict):
+class Environment(PlatformModel):
     """One environment a generated project runs in, chosen at run time by ``environment_variable``.
 
     ``project``/``region`` are the cloud's (required for ``dev`` and ``prod``); the stores are
@@ -205,13 +262,13 @@ class Environment(Strict):
     region: str | None = Field(default=None, pattern=r"^[a-z]+-[a-z]+[0-9]$")
     feature_store: FeastStores | None = None
     warehouse: dict[str, Any] | None = None
-    image_registry: str | None = None
+    image_registry: Registry | None = None
 
 
 CloudEnvironment = Environment  # the name before environments held stores
 
 
-class PythonSettings(Strict):
+class PythonSettings(PlatformModel):
     supported: list[str] = Field(min_length=1)
     default: str | None = None
 
@@ -232,31 +289,31 @@ class PythonSettings(Strict):
         return self
 
 
-class BaseImages(Strict):
+class BaseImages(PlatformModel):
     """Base images; ``{python_version}`` is replaced with the project's Python version."""
 
-    cpu: str
-    gpu: str
+    cpu: Image
+    gpu: Image
 
 
-class JenkinsSettings(Strict):
+class JenkinsSettings(PlatformModel):
     agent_label: str
     credentials: dict[str, str]  # purpose -> Jenkins credential ID (never a secret value)
 
 
-class AirflowSettings(Strict):
+class AirflowSettings(PlatformModel):
     connections: dict[str, str]  # purpose -> Airflow connection ID
-    namespace: str
+    namespace: Namespace
     retries: int = Field(ge=0, le=10)
     retry_delay_minutes: int = Field(ge=1)
 
 
-class TerraformSettings(Strict):
-    state_bucket: str
-    state_prefix: str
+class TerraformSettings(PlatformModel):
+    state_bucket: Bucket
+    state_prefix: Prefix
 
 
-class FeatureStoreSettings(Strict):
+class FeatureStoreSettings(PlatformModel):
     """The shared Feast project. ``registry``, ``online_store`` and ``offline_store`` here are the
     ``local`` environment's stores (kept for templates and answers files from before per-environment
     stores); ``environments.<env>.feature_store`` is where they are set."""
@@ -268,13 +325,13 @@ class FeatureStoreSettings(Strict):
     offline_store: dict[str, Any] | None = None
 
 
-class PlatformSettings(Strict):
+class PlatformSettings(PlatformModel):
     organisation: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
     cloud: Literal["gcp"] = "gcp"
     # The variable a generated project reads at run time to pick its environment (default: local).
     environment_variable: str = Field(default="MLGOLDEN_ENV", pattern=r"^[A-Z][A-Z0-9_]*$")
     environments: dict[str, Environment]
-    registry: str
+    registry: Registry
     base_images: BaseImages
     python: PythonSettings
     jenkins: JenkinsSettings

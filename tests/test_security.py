@@ -176,6 +176,47 @@ def test_fleet_upgrade_does_not_run_a_catalog_named_by_a_repository(cli, root, h
     assert git(project, "status", "--porcelain") == ""
 
 
+# --- validate runs nothing from the repository ------------------------------------------------------
+
+AST_TRANSFORM = """\
+import org.codehaus.groovy.ast.ASTNode
+import org.codehaus.groovy.control.CompilePhase
+import org.codehaus.groovy.control.SourceUnit
+import org.codehaus.groovy.transform.ASTTransformation
+import org.codehaus.groovy.transform.GroovyASTTransformation
+
+@GroovyASTTransformation(phase = CompilePhase.CONVERSION)
+class Pwn implements ASTTransformation {
+    void visit(ASTNode[] nodes, SourceUnit source) { new File('MARKER').text = 'ran' }
+}
+"""
+
+
+def test_the_jenkinsfile_compile_runs_no_groovy_from_the_repository(cli, root):
+    """A global AST transformation committed to the repository (its service file, its class and
+    its source) runs during any Groovy compile that has the repository on its class path."""
+    from tests.helpers import require_tool, validate_only
+
+    groovyc = require_tool("groovyc", hint="apt-get install groovy")
+    marker = root / "outside" / "pwned"
+    assert cli("new", "--no-input", "--output-dir", str(root / "out")).code == 0
+    project = root / "out" / "churn-model"
+    build = root / "build"
+    build.mkdir()
+    (build / "Pwn.groovy").write_text(AST_TRANSFORM.replace("MARKER", str(marker)))
+    subprocess.run([groovyc, "Pwn.groovy"], cwd=build, check=True, capture_output=True, timeout=300)
+    for name in ("Pwn.groovy", "Pwn.class"):
+        (project / name).write_bytes((build / name).read_bytes())
+    services = project / "META-INF" / "services" / "org.codehaus.groovy.transform.ASTTransformation"
+    services.parent.mkdir(parents=True)
+    services.write_text("Pwn\n")
+    git(project, "add", "-A")
+    git(project, "commit", "--quiet", "-m", "pull request: a Groovy AST transformation")
+    (result,) = validate_only(project, "jenkins").results
+    assert "Jenkinsfile compiles with Groovy" in result.notes, result  # the compile did run
+    assert not marker.exists()
+
+
 # --- trust: normalised sources, and only what the trusted repository publishes --------------------
 
 
@@ -296,6 +337,73 @@ def test_alias_bombs_are_refused_in_answers_files(cli, root):
     assert "aliases" in _one_error(cli("upgrade", str(project)))
     result = cli("validate", str(project), "--format", "json")
     assert result.code == 1 and "aliases" in result.out
+
+
+# --- platform settings that land in generated files are one line --------------------------------
+
+PLATFORM_STRINGS = {  # dotted key -> the key the error names
+    "base_images.cpu": "base_images.cpu",
+    "base_images.gpu": "base_images.gpu",
+    "registry": "registry",
+    "environments.dev.image_registry": "environments.dev.image_registry",
+    "terraform.state_bucket": "terraform.state_bucket",
+    "terraform.state_prefix": "terraform.state_prefix",
+    "airflow.namespace": "airflow.namespace",
+    "jenkins.agent_label": "jenkins.agent_label",
+    "jenkins.credentials.registry": "jenkins.credentials",
+    "airflow.connections.gcp": "airflow.connections",
+    "secrets.model_registry_token": "secrets",
+    "environments.dev.feature_store.online_store.namespace": "environments.dev.feature_store.online_store",
+}
+
+
+@pytest.mark.parametrize("bad", ["\nRUN touch /tmp/pwned", "\r", "\x1b[31m", "\x00", "\u2028"])
+@pytest.mark.parametrize("key", PLATFORM_STRINGS, ids=PLATFORM_STRINGS)
+def test_platform_strings_with_control_characters_are_refused(cli, root, key, bad):
+    import yaml
+
+    from mlgolden.catalog import builtin_root
+
+    value = yaml.safe_load((builtin_root() / "platform.yml").read_text())
+    for part in key.split("."):
+        value = value[part]
+    override: dict = {}
+    node = override
+    *parents, last = key.split(".")
+    for part in parents:
+        node = node.setdefault(part, {})
+    node[last] = f"{value}{bad}"
+    _refused_platform(cli, root, override, PLATFORM_STRINGS[key])
+
+
+BARE_SETTINGS = {  # written unquoted into a Makefile, a Dockerfile's FROM, a shell line
+    "registry": "localhost:5000/$(shell touch pwned)",
+    "base_images": {"cpu": "python:{python_version} AS x"},
+    "environments": {"prod": {"image_registry": "reg.io/`touch pwned`"}},
+    "terraform": {"state_bucket": 'b"; x = "'},
+    "airflow": {"namespace": "ml jobs"},
+}
+
+
+@pytest.mark.parametrize("key", BARE_SETTINGS)
+def test_platform_values_written_bare_keep_to_their_alphabet(cli, root, key):
+    value = BARE_SETTINGS[key]
+    shown = key
+    while isinstance(value, dict):
+        ((sub, value),) = value.items()
+        shown += f".{sub}"
+    _refused_platform(cli, root, {key: BARE_SETTINGS[key]}, shown)
+
+
+def _refused_platform(cli, root: Path, override: dict, key: str) -> None:
+    import yaml
+
+    platform = root / "platform.yml"
+    platform.write_text(yaml.safe_dump(override))
+    args = ("new", "--no-input", "--output-dir", str(root / "out"), "--platform", str(platform))
+    line = _one_error(cli(*args))
+    assert str(platform) in line and f" {key}: " in line, line
+    assert listing(root / "out") == [] and listing(root / "outside") == []
 
 
 # --- locks -----------------------------------------------------------------------------------------
@@ -433,3 +541,54 @@ def test_a_binary_repos_file_is_one_error_line(cli, root):
     repos = root / "fleet.txt"
     repos.write_bytes(b"\xff\xfe\x00\x01binary")
     assert "not a UTF-8 text file" in _one_error(cli("upgrade", "--repos", str(repos)))
+
+
+@pytest.mark.parametrize("setting", ["registry", "airflow.retries", "jenkins.credentials"])
+def test_choices_from_a_platform_value_that_is_not_a_list_is_one_error_line(cli, root, setting):
+    catalog = copy_builtin_catalog(root / "catalog")
+    text = (catalog / "catalog.yml").read_text()
+    assert "choices_from: python.supported" in text
+    (catalog / "catalog.yml").write_text(text.replace("python.supported", setting, 1))
+    line = _one_error(_new(cli, root, catalog))
+    assert "choices_from" in line and setting in line, line
+    assert listing(root / "out") == []
+
+
+def test_an_unwritable_home_with_a_git_catalog_is_one_error_line(cli, root, monkeypatch):
+    catalog = copy_builtin_catalog(root / "catalog")
+    git_save(catalog, tag="v9.0.0")
+    blocker = root / "not-a-folder"
+    blocker.write_text("")  # HOME below a file: no user (root included) can create the cache there
+    monkeypatch.setenv("HOME", str(blocker / "home"))
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    line = _one_error(_new(cli, root, f"file://{catalog}"))
+    assert "catalog cache" in line, line
+    assert listing(root / "out") == [] and listing(root / "outside") == []
+
+
+@pytest.mark.parametrize("trust", [(), ("--trust",)], ids=["untrusted", "trusted"])
+def test_a_git_catalog_holding_an_absolute_symlink_is_one_error_line(cli, root, trust):
+    catalog = copy_builtin_catalog(root / "catalog")
+    (catalog / BASE / "passwd").symlink_to("/etc/passwd")
+    git_save(catalog, tag="v9.0.0")
+    line = _one_error(_new(cli, root, catalog, *trust))
+    assert "absolute" in line, line
+    assert listing(root / "out") == [] and listing(root / "outside") == []
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("upgrade", "--jobs", "0"),
+        ("upgrade", "--repos", "FLEET", "--jobs", "0"),
+        ("catalog", "test", "-j", "0"),
+        ("catalog", "release", "9.0.0", "--jobs", "-1"),
+    ],
+    ids=["upgrade", "fleet", "catalog-test", "catalog-release"],
+)
+def test_jobs_zero_is_one_error_line(cli, root, args):
+    fleet = root / "fleet.txt"
+    fleet.write_text(f"{root / 'out'}\n")
+    line = _one_error(cli(*(str(fleet) if a == "FLEET" else a for a in args)))
+    assert re.search(r"error: (--jobs|-j): .*greater than or equal to 1", line), line
+    assert listing(root / "out") == []

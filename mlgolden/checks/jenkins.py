@@ -2,7 +2,9 @@
 
 - **compile**: the Jenkinsfile is compiled with Groovy (`groovy` on PATH; `JAVA_HOME` is set to
   the JDK behind `java` when it is not set). A compile error fails the check with its line. Without
-  Groovy this part is skipped ("skipped: groovy not installed").
+  Groovy this part is skipped ("skipped: groovy not installed"). The compile runs on a copy of the
+  Jenkinsfile alone in a temporary folder, with an empty class path and a scrubbed environment, so
+  nothing else in the repository (a `META-INF/services` AST transformation, a class) can run.
 - **golden-stages**: the pipeline keeps the platform's stages, matched case-insensitively by their
   keywords: Lint & Test, Validate, Build & Push, Terraform Plan and Terraform Apply (when the project
   has Terraform files), Register features (when it has feature definitions) and Deploy. Rename
@@ -18,6 +20,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import tempfile
 from pathlib import Path
 
 from mlgolden.checks.base import Context, Outcome, find_executable, last_lines, run_tool
@@ -50,19 +53,23 @@ def run(ctx: Context, out: Outcome) -> None:
     if text is None:
         out.error("no readable Jenkinsfile (the jenkins component generates one)", FILE, rule="missing")
         return
-    _compile(ctx, out)
+    _compile(ctx, out, text)
     code = strip_comments(text)
     _stages(ctx, out, code)
     _credentials(ctx, out, code)
 
 
-def _compile(ctx: Context, out: Outcome) -> None:
+def _compile(ctx: Context, out: Outcome, text: str) -> None:
     groovy = find_executable("groovy")
     if groovy is None:
         out.missing_tool("groovy", "Jenkinsfile compile check")
         return
-    args = [groovy, "-e", COMPILE_SCRIPT, str(ctx.path(FILE))]
-    proc = run_tool(args, cwd=ctx.root, env=_java_env(), scrub=True)
+    # Groovy puts its working directory on the class path: give it a folder holding only a copy
+    # of the Jenkinsfile, so a committed global AST transformation is never found.
+    with tempfile.TemporaryDirectory(prefix="jenkins-", dir=ctx.tmpdir()) as tmp:
+        (Path(tmp) / FILE).write_text(text, encoding="utf-8")
+        args = [groovy, "-cp", "", "-e", COMPILE_SCRIPT, FILE]
+        proc = run_tool(args, cwd=Path(tmp), env=_java_env(), scrub=True)
     if proc.returncode == 0:
         out.note("Jenkinsfile compiles with Groovy")
         return
