@@ -303,7 +303,8 @@ def export_tree(repo: str | Path, commit: str, dest: Path) -> None:
             archive.extractall(dest, filter="data")
         except tarfile.FilterError as exc:  # an absolute symlink, or one climbing out of the tree
             member = exc.tarinfo
-            what = f"a symlink to {member.linkname}" if member.issym() else "a path"
+            kind = "an absolute symlink" if member.linkname.startswith("/") else "a symlink"
+            what = f"{kind} to {member.linkname}" if member.issym() else "a path"
             raise UsageError(
                 f"catalog {repo} at {commit[:12]}: {member.name} is {what} outside the project and "
                 "the catalog; refused",
