@@ -18,6 +18,7 @@ OUT.json: one {"code", "stdout", "stderr"[, "features" | "projects", "objects"]}
 from __future__ import annotations
 
 import contextlib
+import importlib
 import importlib.util
 import io
 import json
@@ -69,7 +70,8 @@ def run_step(repo: Path, step: dict) -> dict:
                 result.update(inventory(repo))
             elif "read" in step:
                 (pkg,) = [p for p in (repo / "src").iterdir() if (p / "online_features.py").exists()]
-                module = load_by_path(f"{pkg.name}_online_features", pkg / "online_features.py")
+                sys.path.insert(0, str(repo / "src"))  # a package module: it imports its siblings
+                module = importlib.import_module(f"{pkg.name}.online_features")
                 result["features"] = {str(cid): module.get_online_features(int(cid)) for cid in step["read"]}
             else:
                 sys.argv = ["features/register.py", *step["argv"]]
