@@ -74,7 +74,7 @@ def test_the_image_builds_and_passes_its_smoke_test(project, monkeypatch, patter
     assert (
         ("GET /healthz answered 200" in smoke)
         if pattern == "live-service"
-        else ("the job of component 'batch' ran and wrote data/output/predictions/date=2026-01-01" in smoke)
+        else ("component 'batch' ran; `python -m churn_model.batch show --date 2026-01-01`" in smoke)
     )
 
 
