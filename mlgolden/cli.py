@@ -613,8 +613,12 @@ def features_lineage(
     _emit(service.lineage(service.Source(registry, refresh), name, format_), output)
 
 
+_SIGNALLED: list[int] = []  # the signals received: an error after one is the interrupt's doing
+
+
 def _on_signal(signum, frame):
     """Ctrl-C and SIGTERM roll back: the services clean up on this exception."""
+    _SIGNALLED.append(signum)
     raise Interrupted("interrupted")
 
 
@@ -641,6 +645,13 @@ def run(argv: list[str] | None = None) -> int:
         return 1
     except typer.TyperException as exc:  # click's own usage errors
         return _click_error(exc, args)
+    except Exception:
+        # An interrupt that lands inside a C extension's import (e.g. ``_ssl`` while typer loads
+        # pydantic) can surface as another exception; nothing was written before any service ran.
+        if not _SIGNALLED:
+            raise
+        _error("interrupted")
+        return Interrupted.exit_code
     return code if isinstance(code, int) else 0
 
 

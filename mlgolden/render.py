@@ -18,7 +18,7 @@ from typing import Any
 from mlgolden.answers import Resolved, coerce, derived
 from mlgolden.catalog import Catalog, recorded_source
 from mlgolden.components import derived_context
-from mlgolden.errors import UsageError
+from mlgolden.errors import MlgoldenError, UsageError
 from mlgolden.models import CatalogRef, Manifest, Pattern, PlatformSettings, Scalar
 from mlgolden.project import write_manifest
 
@@ -210,6 +210,8 @@ def _load_environment(catalog: Catalog, pattern: Pattern, env_class, context: di
             env = env_class(context=context, keep_trailing_newline=True)
         except UnknownExtension as exc:
             raise UsageError(f"catalog {catalog.source}: {exc}") from None
+        except MlgoldenError:  # an interrupt (Interrupted) while importing: not the catalog's fault
+            raise
         except Exception as exc:  # noqa: BLE001 - an extension module may raise anything
             raise UsageError(
                 f"catalog {catalog.source}: loading its Jinja extensions failed: {type(exc).__name__}: {exc}"

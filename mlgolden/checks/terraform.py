@@ -19,6 +19,7 @@ Every `*.tf` file of the project (usually `terraform/`) is checked:
 from __future__ import annotations
 
 import re
+import threading
 
 from mlgolden.checks.base import Context, Outcome, find_executable, last_lines, run_tool
 
@@ -80,6 +81,9 @@ def _fmt(ctx: Context, out: Outcome, files: list[str]) -> None:
         out.error(f"terraform fmt failed: {last_lines(proc.stderr, 2)}", files[0], rule="fmt")
 
 
+_HCL_LOCK = threading.Lock()
+
+
 def _parse(ctx: Context, out: Outcome, rel: str) -> dict | None:
     import hcl2  # noqa: PLC0415 (lazy: lark grammar)
 
@@ -88,7 +92,8 @@ def _parse(ctx: Context, out: Outcome, rel: str) -> dict | None:
         out.error(f"{rel} cannot be read as UTF-8 text", rel, rule="hcl")
         return None
     try:
-        return hcl2.loads(text)
+        with _HCL_LOCK:  # python-hcl2 shares one parser; `catalog test --jobs N` validates in threads
+            return hcl2.loads(text)
     except Exception as exc:  # lark raises many types; all mean "does not parse"
         line = getattr(exc, "line", None)
         message = " ".join(str(exc).split())[:200]
